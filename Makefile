@@ -1,0 +1,33 @@
+# Two commands on a fresh machine with Python 3.11+ and make: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: install demo serve test bench messages check clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Asamblea needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)  ## create (or reuse) the demo database and serve it on http://127.0.0.1:8000
+	$(BIN)/asamblea demo
+
+test: $(STAMP)  ## the whole test suite (SQLite; PostgreSQL too with ASAMBLEA_TEST_DATABASE_URL)
+	$(BIN)/python -m pytest
+
+check: $(STAMP)  ## schema drift check against a scratch database
+	ASAMBLEA_DATABASE_URL=sqlite:///$(VENV)/check.db $(BIN)/asamblea db upgrade
+	ASAMBLEA_DATABASE_URL=sqlite:///$(VENV)/check.db $(BIN)/asamblea db check
+
+messages: $(STAMP)  ## list messages that lack a translation
+	$(BIN)/python -m governance.i18n_catalog
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Asamblea's application: the member registry, assemblies, motions, polls and archive."""

@@ -1,0 +1,80 @@
+"""The application factory: one Starlette app per Settings, routes declared as data per domain."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from types import ModuleType
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from governance.auth import views as auth_views
+from governance.auth.current import authenticate
+from governance.db import Database
+from governance.organizations import views as organization_views
+from governance.settings import Settings
+from governance.web.api import openapi_document
+from governance.web.errors import HANDLERS
+from governance.web.middleware import CookieNames, RequestSetup
+from governance.web.templating import make_environment, render
+
+# Each domain's views module has `routes` (pages) and `api` (JSON operations).
+DOMAINS: list[ModuleType] = [auth_views, organization_views]
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def app_version() -> str:
+    try:
+        return version("asamblea")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+async def home(request: Request) -> Response:
+    principal = await authenticate(request)
+    return render(request, "home.html", {"principal": principal})
+
+
+async def openapi(request: Request) -> Response:
+    return JSONResponse(request.app.state.openapi)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    database = Database(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        database.dispose()
+
+    api_routes = [Route("/openapi.json", openapi, methods=["GET"], name="openapi")]
+    page_routes: list[Route] = [Route("/", home, methods=["GET"], name="home")]
+    for domain in DOMAINS:
+        api_routes += domain.api.routes()
+        page_routes += domain.routes
+
+    app = Starlette(
+        routes=[
+            *page_routes,
+            Mount("/api/v1", routes=api_routes, name="api"),
+            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        ],
+        middleware=[Middleware(RequestSetup, settings=settings)],
+        exception_handlers=HANDLERS,  # type: ignore[arg-type]
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.templates = make_environment()
+    app.state.cookies = CookieNames(settings.secure_cookies)
+    app.state.openapi = openapi_document([d.api for d in DOMAINS], app_version())
+    return app

@@ -1,0 +1,1 @@
+"""Who is acting: staff accounts, server-side sessions, login attempts and role checks."""

@@ -1,0 +1,241 @@
+"""The `asamblea` command. Imports are made inside each command so that `asamblea verify` needs
+nothing but `ballots/` and `cryptography`: an auditor installs no web stack to check a result."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+EXIT_USAGE = 2
+
+
+class CommandError(Exception):
+    """A user mistake: printed as one line, with a non-zero exit."""
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    from governance.settings import Settings
+
+    return Settings.from_env()
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from governance import migrate
+
+    settings = _settings()
+    migrate.upgrade(settings.database_url)
+    print(f"Database is at the latest schema: {_shown_url(settings.database_url)}")
+    return 0
+
+
+def cmd_db_check(args: argparse.Namespace) -> int:
+    from governance import migrate
+
+    settings = _settings()
+    try:
+        migrate.check(settings.database_url)
+    except migrate.SchemaDrift as exc:
+        raise CommandError(f"models and migrations differ: {exc}") from None
+    print("Models and migrations agree.")
+    return 0
+
+
+def cmd_user_create(args: argparse.Namespace) -> int:
+    from governance.auth import services
+
+    if args.password_file:
+        try:
+            password = Path(args.password_file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise CommandError(f"cannot read {args.password_file}: {exc.strerror}") from None
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            raise CommandError("the two passwords differ")
+    settings = _settings()
+    with _database(settings).transaction() as db:
+        user = services.create_staff_user(db, settings, args.username, args.role, password)
+        print(f"Created {user.role} account {user.username}.")
+    return 0
+
+
+def cmd_orgs_import(args: argparse.Namespace) -> int:
+    from governance import i18n
+    from governance.organizations import services
+
+    try:
+        raw = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise CommandError(f"cannot read {args.file}: {exc.strerror}") from None
+    settings = _settings()
+    with _database(settings).transaction() as db:
+        report = services.import_organizations(db, raw)
+    for row in report.rejected:
+        print(f"line {row.line}: {i18n.gettext(row.message, **row.params)}", file=sys.stderr)
+    print(f"{report.imported} imported, {report.updated} updated, "
+          f"{len(report.rejected)} rejected.")
+    return 1 if report.rejected else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = _settings()
+    if args.upgrade:
+        from governance import migrate
+
+        migrate.upgrade(settings.database_url)
+    else:
+        _require_schema(settings)
+    uvicorn.run("governance.asgi:app", host=args.host, port=args.port, workers=args.workers,
+                proxy_headers=True, log_level="info")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from governance import demo
+
+    os.environ.setdefault("ASAMBLEA_DATABASE_URL", "sqlite:///asamblea-demo.db")
+    os.environ.setdefault("ASAMBLEA_DATA_DIR", "asamblea-demo-data")
+    os.environ["ASAMBLEA_SECURE_COOKIES"] = "0"  # plain http on the local machine
+    settings = _settings()
+    logins = demo.prepare(settings)
+    print("Asamblea demo — logins:")
+    for line in logins:
+        print("  " + line)
+    if args.no_serve:
+        return 0
+    print(f"Serving on http://{args.host}:{args.port}  (Ctrl+C stops)")
+    uvicorn.run("governance.asgi:app", host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from ballots import verify_cli
+
+    return verify_cli.main([args.path])
+
+
+def _database(settings):  # type: ignore[no-untyped-def]
+    from governance.db import Database
+
+    _require_schema(settings)
+    return Database(settings.database_url)
+
+
+def _require_schema(settings) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import inspect
+
+    from governance.db import make_engine
+
+    engine = make_engine(settings.database_url)
+    try:
+        if not inspect(engine).has_table("alembic_version"):
+            raise CommandError(
+                f"the database {_shown_url(settings.database_url)} has no schema yet; "
+                "run: asamblea db upgrade"
+            )
+    finally:
+        engine.dispose()
+
+
+def _shown_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="asamblea", description=__doc__.split(".")[0] + ".")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="create or reuse a demo database and serve it")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--no-serve", action="store_true", help="prepare the data and stop")
+    demo.set_defaults(run=cmd_demo)
+
+    serve = sub.add_parser("serve", help="serve the app with uvicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--upgrade", action="store_true", help="upgrade the database first")
+    serve.set_defaults(run=cmd_serve)
+
+    db = sub.add_parser("db", help="database schema").add_subparsers(dest="db", required=True)
+    db.add_parser("upgrade", help="migrate to the latest schema").set_defaults(run=cmd_db_upgrade)
+    db.add_parser("check", help="fail if models and migrations differ").set_defaults(
+        run=cmd_db_check)
+
+    user = sub.add_parser("user", help="staff accounts").add_subparsers(dest="user", required=True)
+    create = user.add_parser("create", help="create a staff account")
+    create.add_argument("--username", required=True)
+    create.add_argument("--role", required=True, choices=["admin", "board", "committee", "auditor"])
+    create.add_argument("--password-file", help="read the password from this file")
+    create.set_defaults(run=cmd_user_create)
+
+    orgs = sub.add_parser("orgs", help="member registry").add_subparsers(dest="orgs", required=True)
+    imp = orgs.add_parser("import", help="import or update organizations from CSV")
+    imp.add_argument("file", metavar="FILE.csv")
+    imp.set_defaults(run=cmd_orgs_import)
+
+    verify = sub.add_parser("verify", help="verify an audit bundle offline")
+    verify.add_argument("path", metavar="PATH")
+    verify.set_defaults(run=cmd_verify)
+    return parser
+
+
+def _terminal_language() -> str:
+    """The operator's language from the POSIX locale (es_PE.UTF-8 → es); English otherwise."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "es" if value.lower().startswith("es") else "en"
+    return "en"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    if args.command != "verify":
+        from governance import i18n
+
+        i18n.set_language(_terminal_language())
+    try:
+        return run(args)
+    except CommandError as exc:
+        print(f"asamblea: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the one place that turns errors into one line
+        return _one_line(exc)
+
+
+def _one_line(exc: Exception) -> int:
+    from sqlalchemy.exc import OperationalError
+
+    from governance import errors, i18n
+    from governance.settings import SettingsError
+
+    if isinstance(exc, errors.DomainError):
+        print(f"asamblea: {i18n.gettext(exc.message, **exc.params)}", file=sys.stderr)
+        return 1
+    if isinstance(exc, SettingsError):
+        print(f"asamblea: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if isinstance(exc, OperationalError):
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        print(f"asamblea: cannot use the database: {reason}", file=sys.stderr)
+        return 1
+    raise exc
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The member registry: organizations, their countries, platforms, networks and standing."""

@@ -1,0 +1,69 @@
+"""Every setting, read from the environment in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class SettingsError(ValueError):
+    """A setting in the environment cannot be used."""
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class PasswordHashing:
+    """Argon2id cost. The default is argon2-cffi's RFC 9106 low-memory profile."""
+
+    time_cost: int = 3
+    memory_cost: int = 65536  # KiB
+    parallelism: int = 4
+
+
+# Credentials carry over 100 bits of randomness, so their hash only has to be slow enough to
+# stop an offline attack on a stolen table; OWASP's minimum for Argon2id (19 MiB, t=2, p=1)
+# keeps 1,500 delegates logging in at the opening of an assembly within reach of one machine.
+CREDENTIAL_HASHING = PasswordHashing(time_cost=2, memory_cost=19456, parallelism=1)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite:///asamblea.db"
+    data_dir: Path = Path("data")
+    # Cookies marked Secure and named __Host-: on by default, off for the local demo over http.
+    secure_cookies: bool = True
+    session_idle_minutes: int = 120
+    session_absolute_hours: int = 24
+    password_hashing: PasswordHashing = field(default_factory=PasswordHashing)
+    credential_hashing: PasswordHashing = CREDENTIAL_HASHING
+    default_locale: str = "es"
+    demo: bool = False
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        values: dict[str, object] = {
+            "database_url": os.environ.get("ASAMBLEA_DATABASE_URL") or "sqlite:///asamblea.db",
+            "data_dir": Path(os.environ.get("ASAMBLEA_DATA_DIR") or "data"),
+            "secure_cookies": _bool("ASAMBLEA_SECURE_COOKIES", True),
+            "session_idle_minutes": _int("ASAMBLEA_SESSION_IDLE_MINUTES", 120),
+            "session_absolute_hours": _int("ASAMBLEA_SESSION_ABSOLUTE_HOURS", 24),
+        }
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,234 @@
+"""The JSON API: operations declared as data, request bodies checked against the very schemas
+that `/api/v1/openapi.json` publishes, and JSON responses.
+
+Each domain's views declare an `Operations` list; the app mounts them all under `/api/v1`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from governance import errors
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+MAX_JSON_BYTES = 1_000_000
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        }
+    },
+}
+
+_ERROR_TEXT = {
+    400: "Malformed request",
+    401: "Not logged in, or the session has ended",
+    403: "Your role does not allow this",
+    404: "Not found",
+    409: "Conflicts with the current state",
+    413: "Request too large",
+    422: "Invalid input",
+    429: "Too many attempts; retry later",
+}
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    where: str = "query"  # or "path"
+    schema: dict[str, Any] = field(default_factory=lambda: {"type": "string"})
+    required: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method: str
+    path: str
+    endpoint: Endpoint
+    summary: str
+    tag: str
+    roles: tuple[str, ...]
+    request: dict[str, Any] | None
+    request_type: str
+    response: dict[str, Any] | None
+    response_type: str
+    status: int
+    errors: tuple[int, ...]
+    params: tuple[Param, ...]
+
+
+class Operations:
+    """The API operations of one domain."""
+
+    def __init__(self, tag: str) -> None:
+        self.tag = tag
+        self.operations: list[Operation] = []
+
+    def op(
+        self,
+        method: str,
+        path: str,
+        operation_id: str,
+        *,
+        summary: str,
+        roles: Sequence[str] = (),
+        request: dict[str, Any] | None = None,
+        request_type: str = "application/json",
+        response: dict[str, Any] | None = None,
+        response_type: str = "application/json",
+        status: int = 200,
+        errors: Sequence[int] = (),
+        params: Sequence[Param] = (),
+    ) -> Callable[[Endpoint], Endpoint]:
+        """Declare an operation. `roles` documents who may call it (empty: anyone)."""
+
+        def register(endpoint: Endpoint) -> Endpoint:
+            implied = {422} if request is not None else set()
+            if roles:
+                implied |= {401, 403}
+            self.operations.append(
+                Operation(
+                    operation_id, method, path, endpoint, summary, self.tag, tuple(roles),
+                    request, request_type, response, response_type, status,
+                    tuple(sorted(set(errors) | implied)), tuple(params),
+                )
+            )
+            return endpoint
+
+        return register
+
+    def routes(self) -> list[Route]:
+        return [
+            Route(o.path, o.endpoint, methods=[o.method], name=o.operation_id)
+            for o in self.operations
+        ]
+
+
+@cache
+def _validator(schema_json: str) -> Draft202012Validator:
+    return Draft202012Validator(json.loads(schema_json))
+
+
+def check(schema: dict[str, Any], value: Any) -> None:
+    """Raise InvalidInput naming the first field that breaks the schema."""
+    validator = _validator(json.dumps(schema, sort_keys=True))
+    error = next(iter(sorted(validator.iter_errors(value), key=lambda e: list(e.path))), None)
+    if error is None:
+        return
+    where = ".".join(str(p) for p in error.absolute_path) or "body"
+    raise errors.InvalidInput(
+        "%(field)s: %(problem)s", field=where, problem=error.message, code="invalid"
+    )
+
+
+async def read_json(request: Request, schema: dict[str, Any]) -> Any:
+    """The request body as JSON, checked against `schema`."""
+    body = await read_body(request, MAX_JSON_BYTES)
+    try:
+        value = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise errors.InvalidInput("The body is not valid JSON.", code="malformed") from None
+    check(schema, value)
+    return value
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise errors.PayloadTooLarge("The request is larger than %(limit)s bytes.", limit=limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise errors.PayloadTooLarge("The request is larger than %(limit)s bytes.", limit=limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def path_int(request: Request, name: str) -> int:
+    raw = request.path_params[name]
+    if isinstance(raw, int):
+        return raw
+    try:
+        return int(raw)
+    except ValueError:
+        raise errors.NotFound("Not found.") from None
+
+
+def ok(data: Any, status: int = 200) -> JSONResponse:
+    return JSONResponse(data, status_code=status)
+
+
+def openapi_document(sections: Sequence[Operations], version: str) -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for section in sections:
+        for o in section.operations:
+            entry: dict[str, Any] = {
+                "operationId": o.operation_id,
+                "summary": o.summary,
+                "tags": [o.tag],
+                "responses": {},
+            }
+            if o.roles:
+                entry["description"] = "Roles: " + ", ".join(o.roles) + "."
+                entry["security"] = [{"bearer": []}]
+            parameters = [
+                {
+                    "name": p.name,
+                    "in": p.where,
+                    "required": p.required or p.where == "path",
+                    "schema": p.schema,
+                    **({"description": p.description} if p.description else {}),
+                }
+                for p in o.params
+            ]
+            if parameters:
+                entry["parameters"] = parameters
+            if o.request is not None:
+                entry["requestBody"] = {
+                    "required": True,
+                    "content": {o.request_type: {"schema": o.request}},
+                }
+            success: dict[str, Any] = {"description": "Success"}
+            if o.response is not None:
+                success["content"] = {o.response_type: {"schema": o.response}}
+            entry["responses"][str(o.status)] = success
+            for status in o.errors:
+                entry["responses"][str(status)] = {
+                    "description": _ERROR_TEXT.get(status, "Error"),
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                }
+            path = re.sub(r"\{(\w+):\w+\}", r"{\1}", o.path)  # drop Starlette's convertors
+            paths.setdefault("/api/v1" + path, {})[o.method.lower()] = entry
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Asamblea API",
+            "version": version,
+            "description": "Assemblies, credentials, weighted polls, signed results and the archive.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": {"Error": ERROR_SCHEMA},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }

@@ -1,0 +1,29 @@
+"""Alembic environment: runs migrations on the URL that governance.migrate put in the config."""
+
+from alembic import context
+
+from governance.db import make_engine
+from governance.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
+    engine = engine.execution_options(asamblea_write=True)
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.engine.dispose()
+
+
+if context.is_offline_mode():
+    raise SystemExit("Asamblea runs migrations online only: asamblea db upgrade")
+run_migrations_online()
