@@ -116,6 +116,46 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keys_generate(args: argparse.Namespace) -> int:
+    from governance.results import keys
+
+    public = keys.generate(_settings())
+    print(f"Signing key created. Fingerprint (SHA-256 of the public key): {public.fingerprint}")
+    return 0
+
+
+def cmd_keys_show(args: argparse.Namespace) -> int:
+    from governance.results import keys
+
+    public = keys.public_key(_settings())
+    if public is None:
+        raise CommandError("there is no signing key yet; run: asamblea keys generate")
+    print(public.pem.decode(), end="")
+    print(f"SHA-256 fingerprint: {public.fingerprint}")
+    return 0
+
+
+def cmd_export_audit(args: argparse.Namespace) -> int:
+    from ballots.bundle import BundleError, write_bundle
+    from governance.results import services
+
+    settings = _settings()
+    with _database(settings).transaction(write=False) as db:
+        files = services.bundle_files(db, settings, args.poll_id)
+    try:
+        write_bundle(args.out, **files)
+    except (BundleError, OSError) as exc:
+        raise CommandError(str(exc)) from None
+    print(f"Audit bundle of poll {args.poll_id} written to {args.out}")
+    return 0
+
+
+def cmd_cosign(args: argparse.Namespace) -> int:
+    from ballots import cosign
+
+    return cosign.main(args.path, args.key, args.name, args.generate_key)
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from ballots import verify_cli
 
@@ -185,6 +225,27 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", metavar="FILE.csv")
     imp.set_defaults(run=cmd_orgs_import)
 
+    keys = sub.add_parser("keys", help="the assembly's signing key").add_subparsers(
+        dest="keys", required=True)
+    keys.add_parser("generate", help="create the Ed25519 signing key (never overwrites)"
+                    ).set_defaults(run=cmd_keys_generate)
+    keys.add_parser("show", help="print the public key and its fingerprint").set_defaults(
+        run=cmd_keys_show)
+
+    export = sub.add_parser("export-audit", help="write the audit bundle of a closed poll")
+    export.add_argument("poll_id", metavar="POLL_ID", type=int)
+    export.add_argument("--out", required=True, metavar="DIR")
+    export.set_defaults(run=cmd_export_audit)
+
+    cosign = sub.add_parser("cosign", help="co-sign a result.json with your own key, offline")
+    cosign.add_argument("path", metavar="PATH", nargs="?",
+                        help="result.json, or a bundle directory or .zip")
+    cosign.add_argument("--key", metavar="KEY.pem", help="your Ed25519 private key (PEM)")
+    cosign.add_argument("--name", default="", help="your name in the bundle's cosignatures/")
+    cosign.add_argument("--generate-key", metavar="KEY.pem",
+                        help="create a personal Ed25519 key in this file and stop")
+    cosign.set_defaults(run=cmd_cosign)
+
     verify = sub.add_parser("verify", help="verify an audit bundle offline")
     verify.add_argument("path", metavar="PATH")
     verify.set_defaults(run=cmd_verify)
@@ -203,7 +264,7 @@ def _terminal_language() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
-    if args.command != "verify":
+    if args.command not in ("verify", "cosign"):
         from governance import i18n
 
         i18n.set_language(_terminal_language())

@@ -54,6 +54,10 @@ class Settings:
     password_hashing: PasswordHashing = field(default_factory=PasswordHashing)
     credential_hashing: PasswordHashing = CREDENTIAL_HASHING
     default_locale: str = "es"
+    # Names this installation in checkpoints ("<instance>/poll/<id>") and signed notes.
+    instance_name: str = "asamblea"
+    # Seconds between signed checkpoints of open polls; 0 turns the rhythm off (tests).
+    checkpoint_seconds: int = 30
     demo: bool = False
 
     @classmethod
@@ -64,6 +68,8 @@ class Settings:
             "secure_cookies": _bool("ASAMBLEA_SECURE_COOKIES", True),
             "session_idle_minutes": _int("ASAMBLEA_SESSION_IDLE_MINUTES", 120),
             "session_absolute_hours": _int("ASAMBLEA_SESSION_ABSOLUTE_HOURS", 24),
+            "instance_name": os.environ.get("ASAMBLEA_INSTANCE") or "asamblea",
+            "checkpoint_seconds": _int("ASAMBLEA_CHECKPOINT_SECONDS", 30),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

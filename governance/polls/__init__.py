@@ -1,0 +1,1 @@
+"""Polls: questions put to the voting rights of an assembly, their ballots and their ledger."""

@@ -1,0 +1,235 @@
+"""The polls' API operations: createPoll, getPoll, openPoll, closePoll, castBallot,
+getPollStatus (and listPolls, enterTellerBallot)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ballots.polls import MAJORITIES, METHODS
+
+from governance.auth.current import require
+from governance.db import utcnow
+from governance.polls import services
+from governance.polls.models import Poll
+from governance.results.services import sealer
+from governance.web.api import Operations, Param, ok, path_int, read_json
+from governance.web.forms import in_db
+
+api = Operations(tag="polls")
+
+CHAIR = ("board",)  # the secretariat (admin) may too
+TELLERS = ("committee",)
+POLL_ID = Param("poll_id", "path", {"type": "integer"})
+
+RULES: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "majority": {"type": "string", "enum": list(MAJORITIES)},
+        "double_weight_pct": {"type": "integer", "minimum": 0, "maximum": 100},
+        "double_orgs_pct": {"type": "integer", "minimum": 0, "maximum": 100},
+        "abstentions_count": {"type": "boolean"},
+        "quorum_weight_pct": {"type": "integer", "minimum": 0, "maximum": 100},
+        "quorum_orgs_pct": {"type": "integer", "minimum": 0, "maximum": 100},
+        "quorum_mode": {"type": "string", "enum": ["and", "or"]},
+        "tie": {"type": "string", "enum": ["rejected", "chair"]},
+    },
+}
+OPTION_KEY: dict[str, Any] = {"type": "string", "pattern": "^[a-z0-9_-]{1,32}$"}
+CREATE: dict[str, Any] = {
+    "type": "object",
+    "required": ["assembly_id", "title", "method"],
+    "additionalProperties": False,
+    "properties": {
+        "assembly_id": {"type": "integer"},
+        "title": {"type": "string", "minLength": 1, "maxLength": 300},
+        "description": {"type": "string", "maxLength": 10000},
+        "method": {"type": "string", "enum": list(METHODS)},
+        "options": {"type": "array", "items": OPTION_KEY, "maxItems": 100},
+        "option_labels": {"type": "object", "additionalProperties": {"type": "string",
+                                                                      "maxLength": 200}},
+        "max_choices": {"type": "integer", "minimum": 1, "maximum": 100},
+        "allow_split": {"type": "boolean"},
+        "allow_revote": {"type": "boolean"},
+        "secret": {"type": "boolean"},
+        "rules": RULES,
+        "motion_id": {"type": ["integer", "null"]},
+        "objective_number": {"type": ["integer", "null"], "minimum": 1},
+    },
+}
+POLL: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "assembly_id", "title", "method", "options", "allow_split",
+                 "allow_revote", "state"],
+    "properties": {
+        "id": {"type": "integer"}, "assembly_id": {"type": "integer"},
+        "title": {"type": "string"}, "description": {"type": "string"},
+        "method": {"type": "string", "enum": list(METHODS)},
+        "options": {"type": "array", "items": {"type": "string"}},
+        "option_labels": {"type": "object"},
+        "max_choices": {"type": "integer"}, "allow_split": {"type": "boolean"},
+        "allow_revote": {"type": "boolean"}, "secret": {"type": "boolean"},
+        "rules": {"type": "object"},
+        "state": {"type": "string", "enum": ["draft", "open", "closed"]},
+        "opened_at": {"type": ["string", "null"]}, "closed_at": {"type": ["string", "null"]},
+        "outcome": {"type": ["string", "null"]},
+        "motion_id": {"type": ["integer", "null"]},
+        "objective_number": {"type": ["integer", "null"]},
+    },
+}
+BALLOT: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "minProperties": 1,
+    "properties": {
+        "organization_id": {"type": "integer",
+                            "description": "vote as proxy for this organization"},
+        "choice": OPTION_KEY,
+        "choices": {"type": "array", "items": OPTION_KEY, "maxItems": 100},
+        "split": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
+    },
+}
+TELLER_BALLOT: dict[str, Any] = {
+    **BALLOT, "required": ["delegate_id"],
+    "properties": {**BALLOT["properties"], "delegate_id": {"type": "integer"}},
+}
+RECEIPT: dict[str, Any] = {
+    "type": "object", "required": ["receipt", "seq", "poll_id", "organization_id"],
+    "properties": {"receipt": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                   "seq": {"type": "integer"}, "poll_id": {"type": "integer"},
+                   "organization_id": {"type": "integer"}, "cast_at": {"type": "string"}},
+}
+STATUS: dict[str, Any] = {
+    "type": "object",
+    "required": ["cast_weight", "present_weight", "total_weight", "state"],
+    "properties": {k: {"type": "integer"} for k in (
+        "cast_weight", "present_weight", "total_weight", "cast_organizations",
+        "present_organizations", "total_organizations", "ballots")}
+    | {"state": {"type": "string"}},
+}
+
+
+def poll_dict(poll: Poll) -> dict[str, Any]:
+    return {
+        "id": poll.id, "assembly_id": poll.assembly_id, "title": poll.title,
+        "description": poll.description, "method": poll.method, "options": poll.options,
+        "option_labels": poll.option_labels, "max_choices": poll.max_choices,
+        "allow_split": poll.allow_split, "allow_revote": poll.allow_revote,
+        "secret": poll.secret, "rules": poll.rules, "state": poll.state,
+        "opened_at": services.rfc3339(poll.opened_at) if poll.opened_at else None,
+        "closed_at": services.rfc3339(poll.closed_at) if poll.closed_at else None,
+        "outcome": poll.outcome, "motion_id": poll.motion_id,
+        "objective_number": poll.objective_number,
+    }
+
+
+def receipt_dict(ballot: Any) -> dict[str, Any]:
+    return {"receipt": ballot.receipt, "seq": ballot.seq, "poll_id": ballot.poll_id,
+            "organization_id": ballot.organization_id, "cast_at": services.rfc3339(ballot.cast_at)}
+
+
+def status_dict(poll: Poll, turnout: services.Turnout) -> dict[str, Any]:
+    return {"state": poll.state, **turnout.__dict__}
+
+
+@api.op("POST", "/polls", "createPoll", summary="Create a poll (a draft) in an assembly",
+        roles=CHAIR, request=CREATE, response=POLL, status=201, errors=[404, 409])
+async def create(request: Request) -> Response:
+    principal = await require(request, *CHAIR)
+    body = await read_json(request, CREATE)
+    poll = await in_db(request, lambda db: poll_dict(services.create_poll(
+        db, body["assembly_id"], body, f"staff:{principal.name}", utcnow())), write=True)
+    return ok(poll, status=201)
+
+
+@api.op("GET", "/polls/{poll_id:int}", "getPoll", summary="Read a poll", roles=["any"],
+        response=POLL, errors=[404], params=[POLL_ID])
+async def get(request: Request) -> Response:
+    await require(request)
+    poll_id = path_int(request, "poll_id")
+    return ok(await in_db(request, lambda db: poll_dict(services.get_poll(db, poll_id))))
+
+
+@api.op("GET", "/assemblies/{assembly_id:int}/polls", "listPolls",
+        summary="The polls of an assembly", roles=["any"], errors=[404],
+        params=[Param("assembly_id", "path", {"type": "integer"})],
+        response={"type": "object", "properties": {"polls": {"type": "array", "items": POLL}}})
+async def list_(request: Request) -> Response:
+    await require(request)
+    assembly_id = path_int(request, "assembly_id")
+    polls = await in_db(request, lambda db: [poll_dict(p) for p in
+                                             services.list_polls(db, assembly_id)])
+    return ok({"polls": polls})
+
+
+@api.op("POST", "/polls/{poll_id:int}/open", "openPoll", summary="Open a poll for voting",
+        roles=CHAIR, response=POLL, errors=[404, 409], params=[POLL_ID])
+async def open_(request: Request) -> Response:
+    principal = await require(request, *CHAIR)
+    poll_id = path_int(request, "poll_id")
+    return ok(await in_db(request, lambda db: poll_dict(services.open_poll(
+        db, poll_id, f"staff:{principal.name}", utcnow())), write=True))
+
+
+@api.op("POST", "/polls/{poll_id:int}/close", "closePoll",
+        summary="Close a poll: tally, outcome, ledger root and signature",
+        roles=CHAIR, response=POLL, errors=[404, 409], params=[POLL_ID])
+async def close(request: Request) -> Response:
+    principal = await require(request, *CHAIR)
+    poll_id = path_int(request, "poll_id")
+    seal = sealer(request.app.state.settings)
+    return ok(await in_db(request, lambda db: poll_dict(services.close_poll(
+        db, seal, poll_id, f"staff:{principal.name}", utcnow())), write=True))
+
+
+@api.op("POST", "/polls/{poll_id:int}/ballots", "castBallot",
+        summary="Cast the ballot of the delegate's organization, or with organization_id of "
+                "an organization whose proxy it holds; returns the receipt",
+        roles=["delegate"], request=BALLOT, response=RECEIPT, status=201,
+        errors=[404, 409], params=[POLL_ID])
+async def cast(request: Request) -> Response:
+    principal = await require(request, "delegate")
+    poll_id = path_int(request, "poll_id")
+    body = await read_json(request, BALLOT)
+    organization_id = body.pop("organization_id", None)
+    assert principal.delegate_id is not None
+    delegate_id = principal.delegate_id
+    ballot = await in_db(request, lambda db: receipt_dict(services.cast_ballot(
+        db, poll_id, delegate_id=delegate_id, organization_id=organization_id, payload=body,
+        now=utcnow())), write=True)
+    return ok(ballot, status=201)
+
+
+@api.op("POST", "/polls/{poll_id:int}/teller-ballots", "enterTellerBallot",
+        summary="A teller enters the ballot of a present delegate who has no device",
+        roles=TELLERS, request=TELLER_BALLOT, response=RECEIPT, status=201,
+        errors=[404, 409], params=[POLL_ID])
+async def teller(request: Request) -> Response:
+    principal = await require(request, *TELLERS)
+    poll_id = path_int(request, "poll_id")
+    body = await read_json(request, TELLER_BALLOT)
+    delegate_id = body.pop("delegate_id")
+    organization_id = body.pop("organization_id", None)
+    ballot = await in_db(request, lambda db: receipt_dict(services.cast_ballot(
+        db, poll_id, delegate_id=delegate_id, organization_id=organization_id, payload=body,
+        now=utcnow(), teller=principal.name)), write=True)
+    return ok(ballot, status=201)
+
+
+@api.op("GET", "/polls/{poll_id:int}/status", "getPollStatus",
+        summary="Live turnout by weight and by organizations", roles=["any"], response=STATUS,
+        errors=[404], params=[POLL_ID])
+async def status(request: Request) -> Response:
+    await require(request)
+    poll_id = path_int(request, "poll_id")
+
+    def load(db: Any) -> dict[str, Any]:
+        poll = services.get_poll(db, poll_id)
+        return status_dict(poll, services.turnout(db, poll))
+
+    return ok(await in_db(request, load))
+
+

@@ -1,0 +1,191 @@
+"""The chair's pages: polls of an assembly, the console (open, close, live turnout, tellers),
+the projector view and the poll page with its result, roll call and CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from governance import errors, i18n
+from governance.assemblies import services as assemblies
+from governance.auth.current import require
+from governance.db import utcnow
+from governance.polls import api as poll_api
+from governance.polls import presenting, services, voting
+from governance.results.services import sealer
+from governance.web.api import path_int
+from governance.web.forms import in_db, read_form, text
+from governance.web.templating import render
+
+api = poll_api.api
+CHAIR = poll_api.CHAIR
+STAFF = ("board", "committee", "auditor")
+
+
+def _poll_context(db: Any, poll_id: int) -> dict[str, Any]:
+    poll = services.get_poll(db, poll_id)
+    result = json.loads(poll.result_json) if poll.result_json else None
+    return {
+        "poll": poll,
+        "assembly": assemblies.get_assembly(db, poll.assembly_id),
+        "turnout": services.turnout(db, poll) if poll.state != "draft" else None,
+        "result": result,
+        "rows": presenting.tally_rows(poll, result),
+        "outcome": presenting.outcome(poll) if poll.outcome else None,
+        "rules": presenting.rules_summary(poll),
+        "label": lambda key: presenting.label(poll, key),
+    }
+
+
+async def assembly_polls(request: Request) -> Response:
+    await require(request, *STAFF)
+    assembly_id = path_int(request, "assembly_id")
+    data = await in_db(request, lambda db: {
+        "assembly": assemblies.get_assembly(db, assembly_id),
+        "polls": services.list_polls(db, assembly_id)})
+    return render(request, "polls/list.html", {**data, "error": None,
+                                               "methods": presenting.METHOD_NAMES,
+                                               "majorities": presenting.MAJORITY_NAMES})
+
+
+async def create(request: Request) -> Response:
+    principal = await require(request, *CHAIR)
+    assembly_id = path_int(request, "assembly_id")
+    form = await read_form(request)
+    method = text(form, "method") or "yes_no_abstain"
+    options, labels = [], {}
+    if method != "yes_no_abstain":
+        for number, line in enumerate(text(form, "options").splitlines(), start=1):
+            if line.strip():
+                key = f"o{number}"
+                options.append(key)
+                labels[key] = line.strip()
+    max_choices = text(form, "max_choices")
+    rules: dict[str, Any] = {"majority": text(form, "majority") or "simple",
+                             "abstentions_count": form.get("abstentions_count") == "on",
+                             "tie": text(form, "tie") or "rejected"}
+    for name in ("double_weight_pct", "double_orgs_pct"):
+        if text(form, name).isdigit():
+            rules[name] = int(text(form, name))
+    fields = {
+        "title": text(form, "title"), "description": text(form, "description"),
+        "method": method, "options": options, "option_labels": labels,
+        "max_choices": int(max_choices) if max_choices.isdigit() else 1,
+        "allow_split": form.get("allow_split") == "on",
+        "allow_revote": form.get("allow_revote") == "on",
+        "secret": form.get("secret") == "on", "rules": rules,
+    }
+    try:
+        poll = await in_db(request, lambda db: services.create_poll(
+            db, assembly_id, fields, f"staff:{principal.name}", utcnow()), write=True)
+    except errors.InvalidInput as exc:
+        data = await in_db(request, lambda db: {
+            "assembly": assemblies.get_assembly(db, assembly_id),
+            "polls": services.list_polls(db, assembly_id)})
+        return render(request, "polls/list.html", {
+            **data, "error": i18n.gettext(exc.message, **exc.params),
+            "methods": presenting.METHOD_NAMES, "majorities": presenting.MAJORITY_NAMES},
+            status_code=422)
+    return RedirectResponse(request.url_for("poll_page", poll_id=poll.id), status_code=303)
+
+
+async def poll_page(request: Request) -> Response:
+    principal = await require(request)
+    poll_id = path_int(request, "poll_id")
+    data = await in_db(request, lambda db: {
+        **_poll_context(db, poll_id),
+        "roll_call": services.roll_call(db, services.get_poll(db, poll_id)),
+        "present_delegates": services.present_delegates(db, services.get_poll(
+            db, poll_id).assembly_id) if principal.has_role("committee") else []})
+    if principal.kind == "delegate" and data["poll"].assembly_id != data["assembly"].id:
+        raise errors.NotFound("There is no poll number %(id)s.", id=poll_id)
+    refresh = data["poll"].state == "open"
+    return render(request, "polls/poll.html", {**data, "refresh": refresh})
+
+
+async def projector(request: Request) -> Response:
+    await require(request, *STAFF)
+    poll_id = path_int(request, "poll_id")
+    data = await in_db(request, lambda db: _poll_context(db, poll_id))
+    return render(request, "polls/projector.html", {**data,
+                                                    "refresh": data["poll"].state == "open"})
+
+
+async def change_state(request: Request) -> Response:
+    principal = await require(request, *CHAIR)
+    poll_id = path_int(request, "poll_id")
+    await read_form(request)
+    actor, now = f"staff:{principal.name}", utcnow()
+    if request.url.path.endswith("/open"):
+        await in_db(request, lambda db: services.open_poll(db, poll_id, actor, now), write=True)
+    else:
+        seal = sealer(request.app.state.settings)
+        await in_db(request, lambda db: services.close_poll(db, seal, poll_id, actor, now),
+                    write=True)
+    return RedirectResponse(request.url_for("poll_page", poll_id=poll_id), status_code=303)
+
+
+async def teller_ballot(request: Request) -> Response:
+    principal = await require(request, *poll_api.TELLERS)
+    poll_id = path_int(request, "poll_id")
+    form = await read_form(request)
+    delegate = text(form, "delegate_id")
+    if not delegate.isdigit():
+        raise errors.InvalidInput("Choose the delegate.", field="delegate_id")
+    organization = text(form, "organization_id")
+    await in_db(request, lambda db: services.cast_ballot(
+        db, poll_id, delegate_id=int(delegate),
+        organization_id=int(organization) if organization.isdigit() else None,
+        payload={"choice": text(form, "choice")}, now=utcnow(), teller=principal.name),
+        write=True)
+    return RedirectResponse(request.url_for("poll_page", poll_id=poll_id), status_code=303)
+
+
+def _safe_cell(value: Any) -> str:
+    """CSV cells that a spreadsheet would run as formulas are quoted with an apostrophe."""
+    cell = str(value)
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+async def ballots_csv(request: Request) -> Response:
+    await require(request, *STAFF)
+    poll_id = path_int(request, "poll_id")
+
+    def load(db: Any) -> str:
+        poll = services.get_poll(db, poll_id)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["seq", "voter", "organization", "weight", "vote", "by", "cast_at",
+                         "receipt"])
+        voters = {v.voter: v for v in services.voters_of(db, poll_id)}
+        for ballot in services.ballots_of(db, poll_id):
+            voter = voters.get(ballot.voter)
+            writer.writerow([_safe_cell(c) for c in (
+                ballot.seq, ballot.voter,
+                "" if poll.secret or voter is None else voter.organization_name,
+                voter.weight if voter else "", json.dumps(ballot.vote, ensure_ascii=False),
+                ballot.via, services.rfc3339(ballot.cast_at), ballot.receipt)])
+        return out.getvalue()
+
+    return Response(await in_db(request, load), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="poll-{poll_id}-ballots.csv"'})
+
+
+routes = [
+    Route("/assemblies/{assembly_id:int}/polls", assembly_polls, methods=["GET"],
+          name="assembly_polls"),
+    Route("/assemblies/{assembly_id:int}/polls", create, methods=["POST"], name="poll_create"),
+    Route("/polls/{poll_id:int}", poll_page, methods=["GET"], name="poll_page"),
+    Route("/polls/{poll_id:int}/projector", projector, methods=["GET"], name="poll_projector"),
+    Route("/polls/{poll_id:int}/open", change_state, methods=["POST"], name="poll_open"),
+    Route("/polls/{poll_id:int}/close", change_state, methods=["POST"], name="poll_close"),
+    Route("/polls/{poll_id:int}/teller", teller_ballot, methods=["POST"], name="poll_teller"),
+    Route("/polls/{poll_id:int}/ballots.csv", ballots_csv, methods=["GET"], name="poll_csv"),
+    *voting.routes,
+]

@@ -1,0 +1,1 @@
+"""Signed results: the assembly's signing key, sealed results, checkpoints, proofs and bundles."""

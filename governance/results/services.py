@@ -1,0 +1,130 @@
+"""Sealing a closed poll's result, and everything an auditor or delegate fetches from it:
+the signed result, the audit bundle, inclusion proofs for receipts, co-signatures."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ballots import ledger, signing
+from ballots.bundle import bundle_zip_bytes
+from ballots.canonical import canonical_json
+from ballots.result import build_result, jsonl, ledger_root, roll_lines
+from ballots.tally import BallotLine, RollEntry
+from governance import errors
+from governance.assemblies import services as assemblies
+from governance.polls import services as polls
+from governance.polls.models import Ballot, Poll
+from governance.results import keys
+from governance.results.models import Cosignature
+from governance.settings import Settings
+
+
+@dataclass(frozen=True)
+class SignedResult:
+    result: dict[str, Any]
+    result_bytes: bytes
+    signature: bytes
+
+
+@dataclass(frozen=True)
+class InclusionProof:
+    leaf_index: int
+    tree_size: int
+    proof: list[str]
+    root: str
+    ballot_line: str
+
+
+def roll_entries(db: Session, poll: Poll) -> list[RollEntry]:
+    return [RollEntry(v.voter, v.weight, v.present, None if poll.secret else v.organization_name)
+            for v in polls.voters_of(db, poll.id)]
+
+
+def sealer(settings: Settings):  # type: ignore[no-untyped-def]
+    """The `seal` step that closing a poll runs, bound to the installation's signing key."""
+
+    def seal(db: Session, poll: Poll, now: datetime) -> None:
+        key = keys.private_key(settings)
+        present = assemblies.present_organization_ids(db, poll.assembly_id)
+        ballots = polls.ballots_of(db, poll.id)
+        voted = {b.voter for b in ballots}
+        for voter in polls.voters_of(db, poll.id):
+            # Present at closing, or shown present by having voted.
+            voter.present = voter.organization_id in present or voter.voter in voted
+        db.flush()
+        roll = roll_entries(db, poll)
+        assembly = assemblies.get_assembly(db, poll.assembly_id)
+        lines = [b.line.encode() for b in ballots]
+        assert poll.opened_at is not None
+        result = build_result(
+            assembly={"id": assembly.id, "title": assembly.title},
+            spec=polls.spec_of(poll), poll_id=poll.id, poll_title=poll.title,
+            roll=roll, roll_bytes=roll_lines(roll),
+            ballots=[BallotLine(b.seq, b.voter, b.vote) for b in ballots],
+            ledger_root_hex=ledger_root(lines),
+            opened_at=polls.rfc3339(poll.opened_at), closed_at=polls.rfc3339(now),
+            signing_key_fingerprint=signing.fingerprint(key.public_key()),
+        )
+        data = canonical_json(result)
+        poll.result_json = data.decode()
+        poll.result_signature = base64.b64encode(signing.sign(key, data)).decode()
+        poll.outcome = str(result["outcome"])
+
+    return seal
+
+
+def signed_result(db: Session, poll_id: int) -> SignedResult:
+    poll = polls.get_poll(db, poll_id)
+    if poll.state != "closed" or poll.result_json is None or poll.result_signature is None:
+        raise errors.Conflict("The result exists once the poll is closed.",
+                              code="poll_not_closed")
+    data = poll.result_json.encode()
+    return SignedResult(json.loads(data), data, base64.b64decode(poll.result_signature))
+
+
+def inclusion_proof(db: Session, poll_id: int, receipt_hex: str) -> InclusionProof:
+    """RFC 6962 audit path from the receipt's leaf to the signed root of the closed ledger."""
+    sealed = signed_result(db, poll_id)
+    receipt_hex = receipt_hex.strip().lower()
+    ballot = db.scalar(select(Ballot).where(Ballot.poll_id == poll_id,
+                                            Ballot.receipt == receipt_hex))
+    if ballot is None:
+        raise errors.NotFound("No ballot in this poll has the receipt %(receipt)s.",
+                              receipt=receipt_hex[:80])
+    leaves = [bytes.fromhex(r) for r in db.scalars(
+        select(Ballot.receipt).where(Ballot.poll_id == poll_id).order_by(Ballot.seq))]
+    path = ledger.inclusion_proof(leaves, ballot.seq)
+    return InclusionProof(ballot.seq, len(leaves), [p.hex() for p in path],
+                          str(sealed.result["ledger"]["root"]), ballot.line)  # type: ignore[index]
+
+
+def bundle_files(db: Session, settings: Settings, poll_id: int) -> dict[str, Any]:
+    """The inputs of an audit bundle (API.md §3) for ballots.bundle."""
+    sealed = signed_result(db, poll_id)
+    poll = polls.get_poll(db, poll_id)
+    public = keys.public_key(settings)
+    if public is None:
+        raise errors.Conflict("There is no signing key yet. Run: asamblea keys generate",
+                              code="no_signing_key")
+    cosignatures = {c.name: (c.public_key_pem.encode(), base64.b64decode(c.signature))
+                    for c in db.scalars(select(Cosignature).where(Cosignature.poll_id == poll_id)
+                                        .order_by(Cosignature.name))}
+    return {
+        "result_json": sealed.result_bytes,
+        "signature": sealed.signature,
+        "public_key_pem": public.pem,
+        "roll_jsonl": roll_lines(roll_entries(db, poll)),
+        "ballots_jsonl": jsonl(b.line.encode() for b in polls.ballots_of(db, poll_id)),
+        "cosignatures": cosignatures,
+    }
+
+
+def bundle_zip(db: Session, settings: Settings, poll_id: int) -> bytes:
+    return bundle_zip_bytes(**bundle_files(db, settings, poll_id))
