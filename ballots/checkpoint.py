@@ -69,6 +69,16 @@ def _body(origin: str, tree_size: int, root: bytes) -> str:
     return f"{origin}\n{tree_size}\n{base64.b64encode(root).decode('ascii')}\n"
 
 
+def sign_note(body: str, key: Ed25519PrivateKey, key_name: str) -> str:
+    """Sign `body` as a c2sp.org/signed-note: body, a blank line, one Ed25519 signature
+    line. The body must be non-empty, end in a newline, and have no blank line."""
+    _check_key_name(key_name)
+    if not body.endswith("\n") or "\n\n" in body or body == "\n":
+        raise CheckpointError("a note body ends with a newline and has no blank line")
+    signature = key_id(key_name, key.public_key()) + sign(key, body.encode("utf-8"))
+    return f"{body}\n{_DASH}{key_name} {base64.b64encode(signature).decode('ascii')}\n"
+
+
 def make_checkpoint(
     origin: str, tree_size: int, root: bytes, key: Ed25519PrivateKey, key_name: str
 ) -> str:
@@ -80,9 +90,7 @@ def make_checkpoint(
         raise CheckpointError(f"tree size must be an integer >= 0, got {tree_size!r}")
     if len(root) != HASH_SIZE:
         raise CheckpointError(f"root must be {HASH_SIZE} bytes, got {len(root)}")
-    body = _body(origin, tree_size, root)
-    signature = key_id(key_name, key.public_key()) + sign(key, body.encode("utf-8"))
-    return f"{body}\n{_DASH}{key_name} {base64.b64encode(signature).decode('ascii')}\n"
+    return sign_note(_body(origin, tree_size, root), key, key_name)
 
 
 def _split_note(text: str) -> tuple[str, list[str]]:
@@ -143,22 +151,25 @@ def parse_checkpoint(text: str) -> Checkpoint:
     )
 
 
-def verify_checkpoint(text: str, public_key: Ed25519PublicKey, key_name: str) -> Checkpoint:
-    """Parse `text` and require a valid Ed25519 signature by (`key_name`, `public_key`).
-
-    Per c2sp.org/signed-note, signatures by other keys are ignored; the expected key is
-    found by name and key ID. Raises `CheckpointError` when none of its signatures verify.
-    """
+def verify_note(text: str, public_key: Ed25519PublicKey, key_name: str) -> str:
+    """Check a c2sp.org/signed-note for a valid Ed25519 signature by (`key_name`,
+    `public_key`) and return its body. Signatures by other keys are ignored; the expected
+    key is found by name and key ID. Raises `CheckpointError` when none verifies."""
     _check_key_name(key_name)
-    checkpoint = parse_checkpoint(text)
-    body, _ = _split_note(text)
+    body, sig_lines = _split_note(text)
+    signatures = [_parse_signature(line) for line in sig_lines]
     expected_id = key_id(key_name, public_key)
-    candidates = [
-        s for s in checkpoint.signatures if s.key_name == key_name and s.key_id == expected_id
-    ]
+    candidates = [s for s in signatures if s.key_name == key_name and s.key_id == expected_id]
     if not candidates:
-        raise CheckpointError(f"checkpoint has no signature by key {key_name!r}")
+        raise CheckpointError(f"note has no signature by key {key_name!r}")
     data = body.encode("utf-8")
     if not any(verify_signature(public_key, s.signature, data) for s in candidates):
         raise CheckpointError(f"signature by key {key_name!r} does not verify")
-    return checkpoint
+    return body
+
+
+def verify_checkpoint(text: str, public_key: Ed25519PublicKey, key_name: str) -> Checkpoint:
+    """Parse a checkpoint and require a valid signature by (`key_name`, `public_key`)
+    (c2sp.org/tlog-checkpoint over c2sp.org/signed-note); `CheckpointError` otherwise."""
+    verify_note(text, public_key, key_name)
+    return parse_checkpoint(text)
