@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
@@ -19,6 +20,9 @@ from governance.auth import views as auth_views
 from governance.auth.current import authenticate
 from governance.db import Database
 from governance.organizations import views as organization_views
+from governance.polls import views as poll_views
+from governance.results import checkpoints
+from governance.results import views as result_views
 from governance.settings import Settings
 from governance.web.api import openapi_document
 from governance.web.errors import HANDLERS
@@ -26,7 +30,7 @@ from governance.web.middleware import CookieNames, RequestSetup
 from governance.web.templating import make_environment, render
 
 # Each domain's views module has `routes` (pages) and `api` (JSON operations).
-DOMAINS: list[ModuleType] = [auth_views, organization_views]
+DOMAINS: list[ModuleType] = [auth_views, organization_views, poll_views, result_views]
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -53,7 +57,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        beat = None
+        if settings.checkpoint_seconds > 0:
+            beat = asyncio.create_task(checkpoints.rhythm(database, settings))
         yield
+        if beat is not None:
+            beat.cancel()
         database.dispose()
 
     api_routes = [Route("/openapi.json", openapi, methods=["GET"], name="openapi")]

@@ -45,6 +45,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         secure_cookies=False,
         password_hashing=FAST_HASHING,
         credential_hashing=FAST_HASHING,
+        checkpoint_seconds=0,  # tests write checkpoints themselves
     )
 
 

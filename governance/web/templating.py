@@ -16,10 +16,9 @@ from governance.resources import resource_dir
 
 def _gettext(message: str, **params: Any) -> str:
     # Jinja's newstyle gettext: placeholders are filled after translation, escaped as needed.
+    # As Jinja's own newstyle gettext: always %-formatted, so a literal percent is written %%.
     text = i18n.translations(i18n.current_language()).gettext(message)
-    if params:
-        text = text % {k: Markup.escape(v) if isinstance(v, str) else v for k, v in params.items()}
-    return Markup(text) if isinstance(text, Markup) else text
+    return text % {k: Markup.escape(v) if isinstance(v, str) else v for k, v in params.items()}
 
 
 def _ngettext(singular: str, plural: str, n: int, **params: Any) -> str:
