@@ -29,7 +29,8 @@ class Delegation:
 class Session_:
     assembly_id: int
     delegations: list[Delegation]
-    proxies: dict[int, int] = field(default_factory=dict)  # organization id -> delegate id
+    proxies: dict[int, int] = field(default_factory=dict)  # giver organization -> holder delegate
+    members_of: dict[int, int] = field(default_factory=dict)  # organization -> members
 
 
 def assembly_in_session(
@@ -38,14 +39,15 @@ def assembly_in_session(
     members: list[int],
     *,
     absent: tuple[int, ...] = (),
-    proxies: dict[int, int] | None = None,
+    proxies: list[tuple[int, int]] | None = None,
     weighting: dict[str, Any] | None = None,
     proxy_limit: int = 2,
     quorum_weight_pct: int = 0,
     extra_organizations: list[dict[str, Any]] | None = None,
 ) -> Session_:
     """One organization and one delegate per entry of `members`; the delegates at the indexes
-    in `absent` are not checked in; `proxies` maps a giver's index to a holder's index."""
+    in `absent` are not checked in. `proxies` lists (members, holder index): organizations
+    without a delegate of their own that give their vote to a present delegate."""
     now = utcnow()
     assembly = assemblies.create_assembly(db, {
         "title": "Asamblea de prueba", "starts_at": now.isoformat(),
@@ -65,13 +67,16 @@ def assembly_in_session(
     for extra in extra_organizations or []:
         make_organization(db, **extra)
     given: dict[int, int] = {}
-    for giver, holder in (proxies or {}).items():
-        assemblies.grant_proxy(db, settings, assembly.id, delegations[giver].organization_id,
+    for giver_members, holder in proxies or []:
+        giver = make_organization(db, members=giver_members)
+        assemblies.grant_proxy(db, settings, assembly.id, giver.id,
                                delegations[holder].delegate_id, ACTOR, now)
-        given[delegations[giver].organization_id] = delegations[holder].delegate_id
+        given[giver.id] = delegations[holder].delegate_id
     assemblies.freeze_roll(db, assembly.id, ACTOR, now)
     assemblies.change_state(db, assembly.id, "in_session", ACTOR, now)
-    return Session_(assembly.id, delegations, given)
+    members_of = {d.organization_id: d.members for d in delegations}
+    members_of.update({org: m for (m, _h), org in zip(proxies or [], given, strict=True)})
+    return Session_(assembly.id, delegations, given, members_of)
 
 
 def open_poll(db: Session, assembly_id: int, **fields: Any) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.types import Receive, Scope, Send
@@ -14,17 +13,13 @@ from governance import i18n
 from governance.resources import resource_dir
 
 
-def _gettext(message: str, **params: Any) -> str:
-    # Jinja's newstyle gettext: placeholders are filled after translation, escaped as needed.
-    # As Jinja's own newstyle gettext: always %-formatted, so a literal percent is written %%.
-    text = i18n.translations(i18n.current_language()).gettext(message)
-    return text % {k: Markup.escape(v) if isinstance(v, str) else v for k, v in params.items()}
+def _gettext(message: str) -> str:
+    # Jinja's newstyle wrapper fills the placeholders (and escapes) after this returns.
+    return i18n.translations(i18n.current_language()).gettext(message)
 
 
-def _ngettext(singular: str, plural: str, n: int, **params: Any) -> str:
-    text = i18n.translations(i18n.current_language()).ngettext(singular, plural, n)
-    params.setdefault("num", n)
-    return text % params
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return i18n.translations(i18n.current_language()).ngettext(singular, plural, n)
 
 
 def make_environment() -> jinja2.Environment:

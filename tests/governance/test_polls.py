@@ -82,10 +82,10 @@ def test_absent_unentitled_and_closed_are_refused(database, settings):
 
 def test_proxy_holder_votes_for_the_giver(database, settings):
     with database.transaction() as db:
-        s = assembly_in_session(db, settings, [10, 20], absent=(1,), proxies={1: 0})
+        s = assembly_in_session(db, settings, [10], proxies=[(20, 0)])
         poll_id = open_poll(db, s.assembly_id)
         ballot = cast(db, poll_id, s.delegations[0], {"choice": "no"},
-                      organization_id=s.delegations[1].organization_id)
+                      organization_id=next(iter(s.proxies)))
     assert ballot.via == "proxy" and json.loads(ballot.line)["by"] == "proxy"
 
 

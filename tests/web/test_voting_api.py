@@ -16,8 +16,8 @@ from tests.factories import staff
 from tests.factories_polls import assembly_in_session, ensure_key, open_poll
 
 ORGANIZATIONS = 250
-ABSENT = tuple(range(240, 250))  # ten delegates stay away and give their proxies
-PROXIES = {240 + i: i for i in range(10)}
+ABSENT = tuple(range(240, 250))  # ten accredited delegates do not come
+PROXIES = [(25 * i, i) for i in range(10)]  # ten organizations without a delegate give proxies
 MAX_WEIGHT = 400
 
 
@@ -55,11 +55,9 @@ async def _vote_all(app: Any, session: Any, poll_id: int, seed: int) -> dict[str
             mine = session.delegations[index]
             headers = tokens[index]
             targets = [(mine.organization_id, weight_of(mine.members), None)]
-            for giver, holder in PROXIES.items():
-                if holder == index:
-                    other = session.delegations[giver]
-                    targets.append((other.organization_id, weight_of(other.members),
-                                    other.organization_id))
+            for giver, holder in session.proxies.items():
+                if holder == mine.delegate_id:
+                    targets.append((giver, weight_of(session.members_of[giver]), giver))
             for organization_id, weight, proxy_for in targets:
                 extra = {"organization_id": proxy_for} if proxy_for else {}
                 bad = rng.choice([
@@ -90,7 +88,7 @@ async def _vote_all(app: Any, session: Any, poll_id: int, seed: int) -> dict[str
 
 
 def expected_tally(session: Any, accepted: dict[int, tuple[int, dict[str, Any]]]) -> dict:
-    weights = {d.organization_id: weight_of(d.members) for d in session.delegations}
+    weights = {org: weight_of(members) for org, members in session.members_of.items()}
     tally = {key: {"weight": 0, "organizations": 0} for key in ("yes", "no", "abstain")}
     for organization_id, (_seq, vote) in accepted.items():
         given = ({vote["choice"]: weights[organization_id]} if "choice" in vote
@@ -130,7 +128,8 @@ def test_250_delegates_vote_at_once_and_the_signed_tally_matches(client, databas
     result = client.get(f"/api/v1/polls/{poll_id}/result").json()["result"]
     assert result["tally"] == expected_tally(session, seen["accepted"])
     assert result["ledger"]["tree_size"] == len(seen["receipts"])
-    assert result["cast"]["organizations"] == 250
+    assert result["cast"]["organizations"] == 250  # 240 present + 10 by proxy
+    assert result["roll"]["voting_rights"] == 260
 
     # 6. Every receipt returned during the poll is proven in the signed ledger.
     root = bytes.fromhex(result["ledger"]["root"])
