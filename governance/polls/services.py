@@ -291,7 +291,7 @@ def ballot_papers(db: Session, poll: Poll, delegate_id: int) -> list[BallotPaper
     ids = [r.organization_id for r in represented]
     weights = dict(db.execute(select(PollVoter.organization_id, PollVoter.weight)
                               .where(PollVoter.poll_id == poll.id,
-                                     PollVoter.organization_id.in_(ids))).tuples())
+                                     PollVoter.organization_id.in_(ids))).all())
     receipts = voted_organizations(db, poll.id, ids)
     return [BallotPaper(r.organization_id, r.organization_name, r.via_proxy,
                         weights.get(r.organization_id), receipts.get(r.organization_id))
