@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -156,6 +157,30 @@ def cmd_cosign(args: argparse.Namespace) -> int:
     return cosign.main(args.path, args.key, args.name, args.generate_key)
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from governance import backup
+
+    settings = _settings()
+    backup.backup(settings.database_url, Path(args.file))
+    print(f"Backup written to {args.file}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from governance import backup
+
+    settings = _settings()
+    backup.restore(settings.database_url, Path(args.file))
+    print(f"Database restored from {args.file}; verifying every signed result…")
+    with _database(settings).transaction(write=False) as db:
+        checks = backup.verify_results(db, settings)
+    for check in checks:
+        mark = "ok" if check.ok else "FAILED: " + "; ".join(check.failures)
+        print(f"  poll {check.poll_id} ({check.title}): {mark}")
+    print(f"{sum(c.ok for c in checks)} of {len(checks)} signed results verify.")
+    return 0 if all(c.ok for c in checks) else 1
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from ballots import verify_cli
 
@@ -246,6 +271,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="create a personal Ed25519 key in this file and stop")
     cosign.set_defaults(run=cmd_cosign)
 
+    backup = sub.add_parser("backup", help="copy the SQLite database while it runs")
+    backup.add_argument("file", metavar="FILE")
+    backup.set_defaults(run=cmd_backup)
+    restore = sub.add_parser("restore", help="restore a SQLite backup and verify its results")
+    restore.add_argument("file", metavar="FILE")
+    restore.set_defaults(run=cmd_restore)
+
     verify = sub.add_parser("verify", help="verify an audit bundle offline")
     verify.add_argument("path", metavar="PATH")
     verify.set_defaults(run=cmd_verify)
@@ -291,8 +323,9 @@ def _one_line(exc: Exception) -> int:
     if isinstance(exc, SettingsError):
         print(f"asamblea: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    if isinstance(exc, OperationalError):
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    if isinstance(exc, OperationalError | sqlite3.Error):
+        orig = getattr(exc, "orig", None) or exc
+        reason = (str(orig).strip().splitlines() or ["unknown error"])[0]
         print(f"asamblea: cannot use the database: {reason}", file=sys.stderr)
         return 1
     raise exc
