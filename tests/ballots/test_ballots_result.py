@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+import rfc8785
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ballots.canonical import canonical_json, sha256_hex
 from ballots.ledger import inclusion_proof, leaf_hash, root, verify_inclusion
@@ -138,3 +141,24 @@ def test_build_result_refuses_inputs_that_would_not_verify() -> None:
     with pytest.raises(ResultError, match="64 lower-case hex"):
         _build(ledger_root_hex="AB" * 32)
     assert _build()["outcome"] == "adopted"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    entries=st.lists(
+        st.builds(
+            RollEntry,
+            voter=st.text(min_size=1, max_size=6),
+            weight=st.integers(1, 2**53 - 1),
+            present=st.booleans(),
+            organization=st.none() | st.text(max_size=10),
+        ),
+        max_size=5,
+    )
+)
+def test_roll_lines_are_exactly_rfc8785(entries: list[RollEntry]) -> None:
+    expected = b"".join(
+        rfc8785.dumps({"voter": e.voter, "weight": e.weight, "present": e.present, "organization": e.organization}) + b"\n"
+        for e in entries
+    )
+    assert roll_lines(entries) == expected
