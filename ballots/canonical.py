@@ -144,9 +144,10 @@ def parse_canonical_lines(lines: Sequence[bytes]) -> list[Any]:
     encode = _FAST_ENCODER.encode
     out: list[Any] = []
     for line, value in zip(lines, values, strict=True):
-        if _UNSAFE_FOR_FAST_PATH.search(line) is None and encode(value).encode(
-            "utf-8", "surrogatepass"
-        ) == line:
+        if (
+            _UNSAFE_FOR_FAST_PATH.search(line) is None
+            and encode(value).encode("utf-8", "surrogatepass") == line
+        ):
             out.append(value)
         else:
             out.append(_judge(line))

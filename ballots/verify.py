@@ -206,7 +206,9 @@ def _check_signing_key(ctx: _Context) -> list[str]:
     return []
 
 
-def _compare(label: str, claimed: object, actual: object, source: str = "recount gives") -> list[str]:
+def _compare(
+    label: str, claimed: object, actual: object, source: str = "recount gives"
+) -> list[str]:
     if claimed == actual and type(claimed) is type(actual):
         return []
     return [f"{label}: bundle says {claimed!r}, {source} {actual!r}"]
@@ -216,7 +218,9 @@ def _check_roll(ctx: _Context) -> list[str]:
     result = ctx.need_result()
     claimed = _get(result, "roll", "sha256", kind=str)
     actual = sha256_hex(ctx.bundle.roll_jsonl)
-    problems = [] if claimed == actual else [f"roll.sha256 is {claimed}, roll.jsonl hashes to {actual}"]
+    problems = (
+        [] if claimed == actual else [f"roll.sha256 is {claimed}, roll.jsonl hashes to {actual}"]
+    )
     entries = ctx.need_roll().entries
     problems += _compare(
         "roll.total_weight",
@@ -284,7 +288,9 @@ def _check_tally(ctx: _Context) -> list[str]:
         )
     problems += _compare("cast.weight", _get(result, "cast", "weight", kind=int), count.cast_weight)
     problems += _compare(
-        "cast.organizations", _get(result, "cast", "organizations", kind=int), count.cast_organizations
+        "cast.organizations",
+        _get(result, "cast", "organizations", kind=int),
+        count.cast_organizations,
     )
     return problems + _uncounted_invalid(ctx, spec)
 
@@ -344,12 +350,18 @@ def _run(name: str, check: Callable[[_Context], list[str]], ctx: _Context) -> Ch
 
 
 def _summary(ctx: _Context) -> dict[str, Any]:
-    result = ctx.result if isinstance(ctx.result, dict) else {}
-    poll = result.get("poll") if isinstance(result.get("poll"), dict) else {}
-    ledger = result.get("ledger") if isinstance(result.get("ledger"), dict) else {}
+    def section(value: object) -> dict[str, Any]:
+        return value if isinstance(value, dict) else {}
+
+    result = section(ctx.result)
+    poll, ledger = section(result.get("poll")), section(result.get("ledger"))
 
     def typed(value: object, kind: type) -> Any:
-        return value if isinstance(value, kind) and not (kind is int and isinstance(value, bool)) else None
+        return (
+            value
+            if isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+            else None
+        )
 
     return {
         "poll_id": poll.get("id"),

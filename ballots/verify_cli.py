@@ -53,7 +53,10 @@ def _print_text(path: str, report: Report, stream: TextIO) -> None:
     for check in report.checks:
         print(f"  {good if check.ok else bad} {check.name:<{width}}  {check.reason}", file=out)
     title = report.poll_title if report.poll_title is not None else "?"
-    print(f"Poll:       {title} (id {report.poll_id if report.poll_id is not None else '?'})", file=out)
+    print(
+        f"Poll:       {title} (id {report.poll_id if report.poll_id is not None else '?'})",
+        file=out,
+    )
     print(f"Tree size:  {report.tree_size if report.tree_size is not None else '?'}", file=out)
     print(f"Root:       {report.root or '?'}", file=out)
     quorum = {True: "quorum met", False: "quorum not met", None: "quorum ?"}[report.quorum_met]

@@ -7,11 +7,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from ballots_testkit import build_poll, make_roll
 
 import ballots.bundle as bundle_module
 from ballots.bundle import BundleError, bundle_files, bundle_zip_bytes, read_bundle, write_bundle
 from ballots.polls import PollSpec
-from ballots_testkit import build_poll, make_roll
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +81,9 @@ def test_bad_cosigner_names_are_refused(files: dict) -> None:
             bundle_files(**{**files, "cosignatures": {name: (b"pem", b"sig")}})
 
 
-@pytest.mark.parametrize("missing", ["result.json", "result.json.sig", "signing-key.pem", "roll.jsonl", "ballots.jsonl"])
+@pytest.mark.parametrize(
+    "missing", ["result.json", "result.json.sig", "signing-key.pem", "roll.jsonl", "ballots.jsonl"]
+)
 def test_missing_files_are_named(tmp_path: Path, files: dict, missing: str) -> None:
     dest = write_bundle(tmp_path / "b", **files)
     (dest / missing).unlink()
@@ -105,7 +107,9 @@ def test_unpaired_cosignature_files_are_reported(tmp_path: Path, files: dict) ->
     assert bundle.unpaired_cosignatures == ("cosignatures/auditor.sig", "cosignatures/teller-1.pem")
 
 
-@pytest.mark.parametrize("name", ["../result.json", "/etc/passwd", "a/../../x", "..\\x", "C:/x", "a\\b"])
+@pytest.mark.parametrize(
+    "name", ["../result.json", "/etc/passwd", "a/../../x", "..\\x", "C:/x", "a\\b"]
+)
 def test_zip_slip_names_are_refused(tmp_path: Path, files: dict, name: str) -> None:
     path = tmp_path / "evil.zip"
     with zipfile.ZipFile(path, "w") as archive:
@@ -116,7 +120,9 @@ def test_zip_slip_names_are_refused(tmp_path: Path, files: dict, name: str) -> N
         read_bundle(path)
 
 
-def test_oversized_members_are_refused(tmp_path: Path, files: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_oversized_members_are_refused(
+    tmp_path: Path, files: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "b.zip"
     path.write_bytes(bundle_zip_bytes(**files))
     dest = write_bundle(tmp_path / "dir", **files)
@@ -127,7 +133,9 @@ def test_oversized_members_are_refused(tmp_path: Path, files: dict, monkeypatch:
         read_bundle(dest)
 
 
-def test_a_zip_bomb_is_not_read_past_the_limit(tmp_path: Path, files: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_zip_bomb_is_not_read_past_the_limit(
+    tmp_path: Path, files: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "bomb.zip"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for member, data in bundle_files(**files).items():

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from ballots_testkit import specs, votes_for
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ballots.casting import CODES, BallotRejected, Vote, validate_choice
 from ballots.polls import PollSpec
-from ballots_testkit import specs, votes_for
 
 MOTION = PollSpec("yes_no_abstain", allow_split=True)
 MOTION_NO_SPLIT = PollSpec("yes_no_abstain")
@@ -50,7 +50,13 @@ def test_other_payload_keys_are_not_looked_at() -> None:
         (SINGLE, 1, {"choice": "yes"}, "not_an_option", "'yes' is not an option"),
         (BOARD, 1, {"choices": ["ana", "zoe"]}, "not_an_option", "'zoe'"),
         (MOTION, 5, {"split": {"yes": 3, "maybe": 2}}, "not_an_option", "'maybe'"),
-        (BOARD, 1, {"choices": ["ana", "beto", "carla"]}, "too_many_choices", "3 choices, at most 2"),
+        (
+            BOARD,
+            1,
+            {"choices": ["ana", "beto", "carla"]},
+            "too_many_choices",
+            "3 choices, at most 2",
+        ),
         (MOTION, 1, {}, "no_choice", "no choice"),
         (MOTION, 1, {"organization_id": 7}, "no_choice", "no choice"),
         (BOARD, 1, {"choices": []}, "no_choice", "empty"),
@@ -88,7 +94,9 @@ def test_weight_must_be_positive() -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(data=st.data(), spec=specs(), weight=st.integers(1, 12))
-def test_generated_valid_ballots_validate_and_round_trip(data: st.DataObject, spec: PollSpec, weight: int) -> None:
+def test_generated_valid_ballots_validate_and_round_trip(
+    data: st.DataObject, spec: PollSpec, weight: int
+) -> None:
     payload = data.draw(votes_for(spec, weight))
     vote = validate_choice(spec, weight, payload)
     assert vote.to_dict() == payload

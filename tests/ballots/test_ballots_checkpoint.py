@@ -22,8 +22,16 @@ from ballots.signing import generate_private_key
 # golang.org/x/mod/sumdb/note, note_test.go: the reference implementation's example.
 GO_SKEY = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
 GO_VKEY = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
-GO_TEXT = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n"
-GO_NOTE = GO_TEXT + "\n— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
+GO_TEXT = (
+    "If you think cryptography is the answer to your problem,\n"
+    "then you don't know what your problem is.\n"
+)
+GO_NOTE = (
+    GO_TEXT
+    + "\n— PeterNeumann "
+    + "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FF"
+    + "YC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
+)
 
 ROOT = root([leaf_hash(b"ballot 0"), leaf_hash(b"ballot 1"), leaf_hash(b"ballot 2")])
 ORIGIN = "asamblea.example.org/polls/42"
@@ -33,7 +41,9 @@ def _go_keys() -> tuple[Ed25519PrivateKey, Ed25519PublicKey]:
     seed = base64.b64decode(GO_SKEY.split("+", 4)[4])  # PRIVATE+KEY+name+hash+key
     public = base64.b64decode(GO_VKEY.split("+", 2)[2])  # name+hash+key
     assert seed[0] == public[0] == 1  # algorithm byte: Ed25519
-    return Ed25519PrivateKey.from_private_bytes(seed[1:]), Ed25519PublicKey.from_public_bytes(public[1:])
+    return Ed25519PrivateKey.from_private_bytes(seed[1:]), Ed25519PublicKey.from_public_bytes(
+        public[1:]
+    )
 
 
 def test_key_id_and_signature_match_the_go_reference_byte_for_byte() -> None:

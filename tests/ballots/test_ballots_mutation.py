@@ -11,6 +11,7 @@ import json
 import random
 from typing import Any
 
+from ballots_testkit import BuiltPoll, build_poll, random_poll
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +21,6 @@ from ballots.lines import split_lines
 from ballots.result import jsonl, ledger_root
 from ballots.signing import generate_private_key, public_key_pem, sign
 from ballots.verify import verify_bundle
-from ballots_testkit import BuiltPoll, build_poll, random_poll
 
 # mutation → the checks any one of which must catch it
 CATCHERS = {
@@ -106,7 +106,9 @@ def _mutate(kind: str, built: BuiltPoll, data: st.DataObject) -> dict[str, Any] 
             result["quorum_met"] = not result["quorum_met"]
         else:
             others = ["adopted", "rejected", "tie", "none", "no_quorum", "elected:c0", "elected:c1"]
-            result["outcome"] = data.draw(st.sampled_from([o for o in others if o != result["outcome"]]))
+            result["outcome"] = data.draw(
+                st.sampled_from([o for o in others if o != result["outcome"]])
+            )
         _resign(built, files, result)
     elif kind == "resign_changed_vote":
         # change a counted single-choice ballot to another option, fix the ledger root and
@@ -136,9 +138,13 @@ def _mutate(kind: str, built: BuiltPoll, data: st.DataObject) -> dict[str, Any] 
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 @given(seed=st.integers(0, 2**32 - 1), kind=st.sampled_from(sorted(CATCHERS)), data=st.data())
-def test_every_mutation_is_caught_by_a_check_meant_for_it(seed: int, kind: str, data: st.DataObject) -> None:
+def test_every_mutation_is_caught_by_a_check_meant_for_it(
+    seed: int, kind: str, data: st.DataObject
+) -> None:
     rng = random.Random(seed)
-    spec, roll, votes = random_poll(rng, voters=rng.randint(1, 12), ballots=rng.randint(1, 20), off_roll=3)
+    spec, roll, votes = random_poll(
+        rng, voters=rng.randint(1, 12), ballots=rng.randint(1, 20), off_roll=3
+    )
     if not votes:
         return
     built = build_poll(spec, roll, votes, cosigners=rng.randint(0, 1))

@@ -12,11 +12,11 @@ import time
 from collections.abc import Callable
 
 import pytest
+from ballots_testkit import BuiltPoll, build_poll, make_roll
 
 from ballots.polls import PollSpec, Rules
 from ballots.tally import decide, tally
 from ballots.verify import verify_bundle
-from ballots_testkit import BuiltPoll, build_poll, make_roll
 
 N = 100_000
 
@@ -33,7 +33,9 @@ def _best(fn: Callable[[], object], runs: int) -> float:
 @pytest.fixture(scope="module")
 def big_poll() -> BuiltPoll:
     rng = random.Random(7)
-    spec = PollSpec("yes_no_abstain", allow_split=True, allow_revote=True, rules=Rules(quorum_weight_pct=50))
+    spec = PollSpec(
+        "yes_no_abstain", allow_split=True, allow_revote=True, rules=Rules(quorum_weight_pct=50)
+    )
     roll = make_roll([rng.randint(1, 40) for _ in range(N)], [rng.random() < 0.9 for _ in range(N)])
     votes = []
     for entry in roll:  # every voting right votes once; one in ten splits its weight

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from ballots_testkit import specs
 from hypothesis import given, settings
 
 from ballots.polls import PollSpec, PollSpecError, Rules
-from ballots_testkit import specs
 
 
 def test_defaults() -> None:
@@ -33,7 +33,9 @@ def test_to_dict_has_every_field_and_round_trips() -> None:
         ("ana", "beto", "carla", "abstain"),
         max_choices=2,
         allow_revote=True,
-        rules=Rules(majority="double", double_weight_pct=50, double_orgs_pct=60, quorum_orgs_pct=50),
+        rules=Rules(
+            majority="double", double_weight_pct=50, double_orgs_pct=60, quorum_orgs_pct=50
+        ),
     )
     d = spec.to_dict()
     assert d == {
@@ -60,7 +62,12 @@ def test_to_dict_has_every_field_and_round_trips() -> None:
 
 def test_from_dict_fills_defaults() -> None:
     assert PollSpec.from_dict({"method": "yes_no_abstain"}) == PollSpec("yes_no_abstain")
-    assert PollSpec.from_dict({"method": "single", "options": ["a", "b"], "rules": {"tie": "chair"}}).rules.tie == "chair"
+    assert (
+        PollSpec.from_dict(
+            {"method": "single", "options": ["a", "b"], "rules": {"tie": "chair"}}
+        ).rules.tie
+        == "chair"
+    )
 
 
 @settings(max_examples=200, deadline=None)
@@ -73,7 +80,10 @@ def test_any_valid_spec_round_trips(spec: PollSpec) -> None:
     ("kwargs", "message"),
     [
         ({"method": "ranked"}, "unknown method 'ranked'"),
-        ({"method": "yes_no_abstain", "options": ("yes", "no")}, "exactly the options yes, no, abstain"),
+        (
+            {"method": "yes_no_abstain", "options": ("yes", "no")},
+            "exactly the options yes, no, abstain",
+        ),
         ({"method": "single", "options": ("a",)}, "at least two options"),
         ({"method": "single", "options": ("a", "abstain")}, "at least two options"),
         ({"method": "multiple", "options": ("abstain",)}, "at least one option"),
@@ -86,9 +96,18 @@ def test_any_valid_spec_round_trips(spec: PollSpec) -> None:
         ({"method": "single", "options": "ab"}, "options must be a list"),
         ({"method": "single", "options": ("a", "b"), "max_choices": 2}, "max_choices must be 1"),
         ({"method": "multiple", "options": ("a", "b"), "max_choices": 0}, "between 1 and 2"),
-        ({"method": "multiple", "options": ("a", "b", "abstain"), "max_choices": 3}, "between 1 and 2"),
-        ({"method": "multiple", "options": ("a", "b"), "max_choices": 1, "allow_split": True}, "split votes are only"),
-        ({"method": "single", "options": ("a", "b"), "allow_revote": 1}, "allow_revote must be true or false"),
+        (
+            {"method": "multiple", "options": ("a", "b", "abstain"), "max_choices": 3},
+            "between 1 and 2",
+        ),
+        (
+            {"method": "multiple", "options": ("a", "b"), "max_choices": 1, "allow_split": True},
+            "split votes are only",
+        ),
+        (
+            {"method": "single", "options": ("a", "b"), "allow_revote": 1},
+            "allow_revote must be true or false",
+        ),
     ],
 )
 def test_invalid_specs_are_rejected_clearly(kwargs: dict, message: str) -> None:
@@ -120,7 +139,9 @@ def test_unknown_fields_are_rejected() -> None:
     with pytest.raises(PollSpecError, match="unknown poll field"):
         PollSpec.from_dict({"method": "yes_no_abstain", "quorum": 50})
     with pytest.raises(PollSpecError, match="unknown rules field"):
-        PollSpec.from_dict({"method": "yes_no_abstain", "rules": {"majority": "simple", "threshold": 3}})
+        PollSpec.from_dict(
+            {"method": "yes_no_abstain", "rules": {"majority": "simple", "threshold": 3}}
+        )
     with pytest.raises(PollSpecError, match="poll.method is required"):
         PollSpec.from_dict({})
     with pytest.raises(PollSpecError, match="rules must be an object"):

@@ -62,7 +62,9 @@ def test_private_key_pem_round_trip_plain_and_encrypted() -> None:
     key = generate_private_key()
     plain = private_key_pem(key, None)
     assert plain.startswith(b"-----BEGIN PRIVATE KEY-----")
-    assert raw_public_key(load_private_key(plain, None).public_key()) == raw_public_key(key.public_key())
+    assert raw_public_key(load_private_key(plain, None).public_key()) == raw_public_key(
+        key.public_key()
+    )
     encrypted = private_key_pem(key, b"correct horse")
     assert encrypted.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
     loaded = load_private_key(encrypted, b"correct horse")
@@ -92,10 +94,14 @@ def test_empty_passphrase_is_refused() -> None:
 
 def test_non_ed25519_keys_are_refused() -> None:
     other = ec.generate_private_key(ec.SECP256R1())
-    pem = other.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    pem = other.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     with pytest.raises(SigningKeyError, match="not Ed25519"):
         load_private_key(pem, None)
-    pub = other.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    pub = other.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     with pytest.raises(SigningKeyError, match="not Ed25519"):
         load_public_key(pub)
     with pytest.raises(SigningKeyError):
@@ -117,6 +123,8 @@ def test_fingerprint_matches_openssl(tmp_path: Path) -> None:
     pem_path = tmp_path / "signing-key.pem"
     pem_path.write_bytes(public_key_pem(key.public_key()))
     der = subprocess.run(
-        ["openssl", "pkey", "-pubin", "-in", str(pem_path), "-outform", "DER"], check=True, capture_output=True
+        ["openssl", "pkey", "-pubin", "-in", str(pem_path), "-outform", "DER"],
+        check=True,
+        capture_output=True,
     ).stdout
     assert hashlib.sha256(der).hexdigest() == fingerprint(key.public_key())

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from ballots_testkit import make_ballots, make_roll
 
 from ballots.polls import PollSpec, Rules
 from ballots.tally import OptionCount, RollEntry, TallyError, attendance, decide, tally
-from ballots_testkit import make_ballots, make_roll
 
 
 def motion(**rules: object) -> PollSpec:
@@ -34,7 +34,9 @@ def test_every_option_is_present_even_without_votes() -> None:
 
 def test_first_ballot_counts_unless_revote_is_allowed() -> None:
     roll = make_roll([5])
-    votes = make_ballots([("v0", {"choice": "yes"}), ("v0", {"choice": "no"}), ("v0", {"choice": "abstain"})])
+    votes = make_ballots(
+        [("v0", {"choice": "yes"}), ("v0", {"choice": "no"}), ("v0", {"choice": "abstain"})]
+    )
     first = tally(PollSpec("yes_no_abstain"), roll, votes)
     last = tally(PollSpec("yes_no_abstain", allow_revote=True), roll, votes)
     assert first.per_option["yes"] == OptionCount(5, 1) and first.per_option["abstain"].weight == 0
@@ -43,23 +45,45 @@ def test_first_ballot_counts_unless_revote_is_allowed() -> None:
 
 
 def test_voters_not_on_the_roll_count_for_nothing() -> None:
-    result = tally(PollSpec("yes_no_abstain"), make_roll([1]), make_ballots([("intruder", {"choice": "yes"})]))
+    result = tally(
+        PollSpec("yes_no_abstain"), make_roll([1]), make_ballots([("intruder", {"choice": "yes"})])
+    )
     assert result.per_option["yes"].weight == 0 and result.cast_weight == 0
     assert result.ignored_ballots == 1
 
 
 def test_choices_give_full_weight_to_each_option_and_split_shares_it() -> None:
     board = PollSpec("multiple", ("ana", "beto", "carla"), max_choices=2)
-    result = tally(board, make_roll([4, 1]), make_ballots([("v0", {"choices": ["ana", "beto"]}), ("v1", {"choice": "ana"})]))
-    assert result.per_option == {"ana": OptionCount(5, 2), "beto": OptionCount(4, 1), "carla": OptionCount(0, 0)}
+    result = tally(
+        board,
+        make_roll([4, 1]),
+        make_ballots([("v0", {"choices": ["ana", "beto"]}), ("v1", {"choice": "ana"})]),
+    )
+    assert result.per_option == {
+        "ana": OptionCount(5, 2),
+        "beto": OptionCount(4, 1),
+        "carla": OptionCount(0, 0),
+    }
     assert result.cast_weight == 5
-    split = tally(motion(), make_roll([10]), make_ballots([("v0", {"split": {"yes": 7, "no": 3, "abstain": 0}})]))
-    assert split.per_option == {"yes": OptionCount(7, 1), "no": OptionCount(3, 1), "abstain": OptionCount(0, 0)}
+    split = tally(
+        motion(),
+        make_roll([10]),
+        make_ballots([("v0", {"split": {"yes": 7, "no": 3, "abstain": 0}})]),
+    )
+    assert split.per_option == {
+        "yes": OptionCount(7, 1),
+        "no": OptionCount(3, 1),
+        "abstain": OptionCount(0, 0),
+    }
 
 
 def test_an_invalid_counted_ballot_is_an_error_with_its_seq_and_code() -> None:
     with pytest.raises(TallyError, match="ballot seq 1 of 'v1'") as info:
-        tally(motion(), make_roll([3, 3]), make_ballots([("v0", {"choice": "yes"}), ("v1", {"split": {"yes": 2}})]))
+        tally(
+            motion(),
+            make_roll([3, 3]),
+            make_ballots([("v0", {"choice": "yes"}), ("v1", {"split": {"yes": 2}})]),
+        )
     assert (info.value.seq, info.value.code) == (1, "split_sum")
 
 
@@ -149,9 +173,20 @@ def test_double_majority_adopted_by_organizations_but_failing_on_weight() -> Non
 
 def test_double_majority_thresholds_are_at_least() -> None:
     roll = make_roll([1, 1, 1, 1])
-    votes = [("v0", {"choice": "yes"}), ("v1", {"choice": "yes"}), ("v2", {"choice": "no"}), ("v3", {"choice": "no"})]
-    assert outcome(motion(majority="double", double_weight_pct=50, double_orgs_pct=50), roll, votes) == "adopted"
-    assert outcome(motion(majority="double", double_weight_pct=51, double_orgs_pct=50), roll, votes) == "rejected"
+    votes = [
+        ("v0", {"choice": "yes"}),
+        ("v1", {"choice": "yes"}),
+        ("v2", {"choice": "no"}),
+        ("v3", {"choice": "no"}),
+    ]
+    assert (
+        outcome(motion(majority="double", double_weight_pct=50, double_orgs_pct=50), roll, votes)
+        == "adopted"
+    )
+    assert (
+        outcome(motion(majority="double", double_weight_pct=51, double_orgs_pct=50), roll, votes)
+        == "rejected"
+    )
 
 
 @pytest.mark.parametrize(
@@ -163,7 +198,11 @@ def test_simple_majority_tie(tie: str, expected: str) -> None:
     votes = [("v0", {"choice": "yes"}), ("v1", {"choice": "no"}), ("v2", {"choice": "abstain"})]
     assert outcome(motion(tie=tie), roll, votes) == expected
     # with abstentions in the base, yes must be half of yes + no + abstain to tie
-    votes = [("v0", {"choice": "yes"}), ("v1", {"choice": "no"}), ("v2", {"split": {"yes": 0, "abstain": 2}})]
+    votes = [
+        ("v0", {"choice": "yes"}),
+        ("v1", {"choice": "no"}),
+        ("v2", {"split": {"yes": 0, "abstain": 2}}),
+    ]
     assert outcome(motion(tie=tie, abstentions_count=True), make_roll([4, 2, 2]), votes) == expected
 
 
@@ -205,12 +244,19 @@ def test_no_votes_at_all_is_rejected_not_a_tie() -> None:
 
 
 def election(method: str, seats: int = 1, **rules: object) -> PollSpec:
-    return PollSpec(method, ("ana", "beto", "carla", "abstain"), max_choices=seats, rules=Rules(**rules))  # type: ignore[arg-type]
+    return PollSpec(
+        method, ("ana", "beto", "carla", "abstain"), max_choices=seats, rules=Rules(**rules)
+    )  # type: ignore[arg-type]
 
 
 def test_single_simple_is_plurality() -> None:
     roll = make_roll([3, 2, 2, 9])
-    votes = [("v0", {"choice": "ana"}), ("v1", {"choice": "beto"}), ("v2", {"choice": "carla"}), ("v3", {"choice": "abstain"})]
+    votes = [
+        ("v0", {"choice": "ana"}),
+        ("v1", {"choice": "beto"}),
+        ("v2", {"choice": "carla"}),
+        ("v3", {"choice": "abstain"}),
+    ]
     assert outcome(election("single"), roll, votes) == "elected:ana"  # 3 of 7: plurality suffices
     assert outcome(election("single", majority="absolute"), roll, votes) == "none"
     assert outcome(election("single", majority="two_thirds"), roll, votes) == "none"
@@ -231,7 +277,11 @@ def test_single_tie_below_the_winner_does_not_matter() -> None:
 
 def test_multiple_elects_the_k_options_with_most_weight_in_option_order() -> None:
     roll = make_roll([5, 4, 1])
-    votes = [("v0", {"choices": ["carla", "ana"]}), ("v1", {"choices": ["beto"]}), ("v2", {"choices": ["ana"]})]
+    votes = [
+        ("v0", {"choices": ["carla", "ana"]}),
+        ("v1", {"choices": ["beto"]}),
+        ("v2", {"choices": ["ana"]}),
+    ]
     # ana 6, carla 5, beto 4
     assert outcome(election("multiple", seats=2), roll, votes) == "elected:ana,carla"
 
@@ -239,7 +289,11 @@ def test_multiple_elects_the_k_options_with_most_weight_in_option_order() -> Non
 @pytest.mark.parametrize(("tie", "expected"), [("rejected", "elected:ana"), ("chair", "tie")])
 def test_multiple_tie_at_the_last_seat(tie: str, expected: str) -> None:
     roll = make_roll([5, 4, 4])
-    votes = [("v0", {"choices": ["ana"]}), ("v1", {"choices": ["beto"]}), ("v2", {"choices": ["carla"]})]
+    votes = [
+        ("v0", {"choices": ["ana"]}),
+        ("v1", {"choices": ["beto"]}),
+        ("v2", {"choices": ["carla"]}),
+    ]
     spec = election("multiple", seats=2, tie=tie)
     decision = decide(spec, roll, tally(spec, roll, make_ballots(votes)))
     assert decision.outcome == expected
@@ -248,13 +302,22 @@ def test_multiple_tie_at_the_last_seat(tie: str, expected: str) -> None:
 
 def test_multiple_tie_that_fits_the_seats_elects_all() -> None:
     roll = make_roll([5, 4, 4])
-    votes = [("v0", {"choices": ["ana"]}), ("v1", {"choices": ["beto"]}), ("v2", {"choices": ["carla"]})]
-    assert outcome(election("multiple", seats=3, tie="chair"), roll, votes) == "elected:ana,beto,carla"
+    votes = [
+        ("v0", {"choices": ["ana"]}),
+        ("v1", {"choices": ["beto"]}),
+        ("v2", {"choices": ["carla"]}),
+    ]
+    assert (
+        outcome(election("multiple", seats=3, tie="chair"), roll, votes) == "elected:ana,beto,carla"
+    )
 
 
 def test_options_without_votes_are_never_elected() -> None:
     roll = make_roll([5])
-    assert outcome(election("multiple", seats=3), roll, [("v0", {"choices": ["beto"]})]) == "elected:beto"
+    assert (
+        outcome(election("multiple", seats=3), roll, [("v0", {"choices": ["beto"]})])
+        == "elected:beto"
+    )
     assert outcome(election("single"), roll, []) == "none"
     assert outcome(election("single"), roll, [("v0", {"choice": "abstain"})]) == "none"
 
@@ -267,6 +330,11 @@ def test_abstain_is_never_elected() -> None:
 
 def test_election_double_majority_per_candidate() -> None:
     roll = make_roll([10, 1, 1, 1])
-    votes = [("v0", {"choice": "ana"}), ("v1", {"choice": "beto"}), ("v2", {"choice": "beto"}), ("v3", {"choice": "beto"})]
+    votes = [
+        ("v0", {"choice": "ana"}),
+        ("v1", {"choice": "beto"}),
+        ("v2", {"choice": "beto"}),
+        ("v3", {"choice": "beto"}),
+    ]
     spec = election("single", majority="double", double_weight_pct=50, double_orgs_pct=50)
     assert outcome(spec, roll, votes) == "none"  # ana has the weight, beto the organizations

@@ -12,12 +12,12 @@ import random
 import time
 from typing import Any
 
+from ballots_testkit import make_ballots, polls, random_poll
 from hypothesis import HealthCheck, given, settings
+from naive_reference import naive_decide_counted, naive_tally
 
 from ballots.polls import PollSpec
 from ballots.tally import RollEntry, decide, tally
-from ballots_testkit import make_ballots, polls, random_poll
-from naive_reference import naive_decide_counted, naive_tally
 
 SCALE = max(1, int(os.environ.get("ASAMBLEA_PROPERTY_SCALE", "1")))
 
@@ -38,7 +38,9 @@ def _compare(spec: PollSpec, roll: list[RollEntry], votes: list[tuple[str, dict[
     assert count.cast_organizations == len(counted)
     assert count.cast_weight == sum(e.weight for e in roll if e.voter in counted)
     assert count.counted_voters == set(counted)
-    assert (decision.quorum_met, decision.outcome) == naive_decide_counted(poll, plain_roll, per_option, counted)
+    assert (decision.quorum_met, decision.outcome) == naive_decide_counted(
+        poll, plain_roll, per_option, counted
+    )
     return decision.outcome
 
 
@@ -52,7 +54,11 @@ def test_tally_and_decide_agree_with_the_naive_reference(poll) -> None:  # type:
     _compare(*poll)
 
 
-@settings(max_examples=100 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=100 * SCALE,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(poll=polls(max_voters=30, max_ballots=60))
 def test_agreement_on_larger_polls(poll) -> None:  # type: ignore[no-untyped-def]
     _compare(*poll)
@@ -80,7 +86,8 @@ def test_bulk_million_positions_agree_with_the_reference() -> None:
         # a few big polls (tally at scale) and many small ones (outcomes of every kind)
         big = polls_run % 10 == 0
         spec, roll, votes = random_poll(
-            rng, voters=rng.randint(2_000, 20_000) if big else rng.randint(1, 40),
+            rng,
+            voters=rng.randint(2_000, 20_000) if big else rng.randint(1, 40),
             ballots=rng.randint(20_000, 60_000) if big else rng.randint(0, 80),
             off_roll=50,
         )
@@ -88,6 +95,9 @@ def test_bulk_million_positions_agree_with_the_reference() -> None:
         positions += _positions(votes)
         polls_run += 1
     elapsed = time.perf_counter() - start
-    print(f"\n{positions:,} ballot positions in {polls_run} polls, {elapsed:.1f} s; outcomes {sorted(outcomes)}")
+    print(
+        f"\n{positions:,} ballot positions in {polls_run} polls, {elapsed:.1f} s; "
+        f"outcomes {sorted(outcomes)}"
+    )
     assert positions >= target
     assert {"adopted", "rejected", "elected", "none", "no_quorum"} <= outcomes
