@@ -1,16 +1,137 @@
-"""Canonical JSON (RFC 8785) and SHA-256 helpers. Placeholder until the core lands."""
+"""Canonical JSON (RFC 8785, JCS) and SHA-256 hex digests.
+
+Every byte that is signed or hashed in Asamblea is produced here, so that the server, the
+verifier and an auditor's own script agree on the exact bytes.
+"""
+
+from __future__ import annotations
 
 import hashlib
+import json
+import re
+from collections.abc import Sequence
 from typing import Any
 
 import rfc8785
 
+# When the fast path may not be trusted: a run of 16 digits (an integer beyond ±(2**53 - 1)
+# has no exact JCS form) or a 4-byte UTF-8 sequence (a character beyond U+FFFF, where
+# JCS's UTF-16 key order and Python's code point order can differ). False alarms only
+# cost the exact, slower path.
+_UNSAFE_FOR_FAST_PATH = re.compile(rb"\d{16}|[\xf0-\xf4]")
+
+
+class NotCanonical(ValueError):
+    """Bytes that are not the RFC 8785 canonical JSON form of the value they encode."""
+
 
 def canonical_json(obj: Any) -> bytes:
-    """Serialize `obj` as RFC 8785 (JCS) canonical JSON bytes."""
+    """Serialize `obj` as RFC 8785 (JSON Canonicalization Scheme) UTF-8 bytes.
+
+    Keys sorted by UTF-16 code units, no insignificant whitespace, JCS string escaping and
+    ECMAScript number formatting (via the `rfc8785` package). Raises `ValueError`
+    (`rfc8785.CanonicalizationError`) for values JCS cannot represent, such as integers
+    beyond ±(2**53 - 1) or non-string keys.
+    """
     return rfc8785.dumps(obj)
 
 
 def sha256_hex(data: bytes) -> str:
-    """Hex SHA-256 of `data`."""
+    """Lower-case hex SHA-256 (FIPS 180-4) of `data`, as `sha256sum` prints it."""
     return hashlib.sha256(data).hexdigest()
+
+
+class _Unusual(Exception):
+    """A float, NaN or Infinity was parsed: only the exact RFC 8785 path may judge it."""
+
+
+def _reject_unusual(_: str) -> Any:
+    raise _Unusual
+
+
+# Built once: json.dumps() with non-default options would build an encoder per call.
+_FAST_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def parse_canonical(line: bytes) -> Any:
+    """Parse one JSON text and require that it is exactly its RFC 8785 canonical form.
+
+    Returns the parsed value; raises `NotCanonical` (with the reason) otherwise.
+
+    Fast path, for speed on 100,000-line files: for a line with no float, no integer of
+    16+ digits and no character beyond U+FFFF, Python's `json.dumps(sort_keys=True,
+    separators=(",", ":"), ensure_ascii=False)` produces the same bytes as RFC 8785: code
+    point order equals UTF-16 order below U+10000, both escape exactly `"`, `\\` and the
+    control characters (with the same short forms and lower-case `\\u00xx`), and neither
+    escapes anything else. Whenever that fast comparison does not say "equal", the exact
+    `rfc8785` serialization decides.
+    """
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise NotCanonical(f"not UTF-8: {exc.reason} at byte {exc.start}") from None
+    unusual = False
+    try:
+        value = json.loads(text, parse_float=_reject_unusual, parse_constant=_reject_unusual)
+    except _Unusual:
+        unusual = True
+        try:
+            value = json.loads(text)
+        except ValueError as exc:
+            raise NotCanonical(f"not JSON: {exc}") from None
+    except ValueError as exc:
+        raise NotCanonical(f"not JSON: {exc}") from None
+    if not unusual and not _UNSAFE_FOR_FAST_PATH.search(line):
+        fast = _FAST_ENCODER.encode(value)
+        # A lone surrogate (from a "\\udXXX" escape) has no strict UTF-8 form; encoded
+        # leniently it cannot equal the valid UTF-8 line, and rfc8785 then rejects it.
+        if fast.encode("utf-8", "surrogatepass") == line:
+            return value
+    try:
+        exact = rfc8785.dumps(value)
+    except (rfc8785.CanonicalizationError, UnicodeEncodeError) as exc:
+        raise NotCanonical(f"has no RFC 8785 form: {exc}") from None
+    if exact != line:
+        raise NotCanonical("is not in RFC 8785 canonical form")
+    return value
+
+
+def parse_canonical_lines(lines: Sequence[bytes]) -> list[Any]:
+    """`parse_canonical` for every line of a .jsonl file, much faster for large files.
+
+    Returns, per line, the parsed value, or the `NotCanonical` exception saying why that
+    line is not canonical (returned, not raised, so that every bad line can be reported).
+    All lines are parsed in one `json.loads` call; each line is then compared with the
+    fast-path serialization of its value, and any line that does not compare equal (or
+    any file where the one-call parse fails) is judged alone by `parse_canonical`. A line
+    is therefore accepted only if it is, by itself, the canonical form of its value.
+    """
+    if not lines:
+        return []
+    blob = b"[" + b",".join(lines) + b"]"
+    try:
+        values = json.loads(
+            blob.decode("utf-8"), parse_float=_reject_unusual, parse_constant=_reject_unusual
+        )
+    except (UnicodeDecodeError, ValueError, _Unusual):
+        values = None
+    if not isinstance(values, list) or len(values) != len(lines):
+        return [_judge(line) for line in lines]
+    whole_file_safe = not _UNSAFE_FOR_FAST_PATH.search(blob)
+    encode = _FAST_ENCODER.encode
+    out: list[Any] = []
+    for line, value in zip(lines, values, strict=True):
+        if (whole_file_safe or not _UNSAFE_FOR_FAST_PATH.search(line)) and encode(value).encode(
+            "utf-8", "surrogatepass"
+        ) == line:
+            out.append(value)
+        else:
+            out.append(_judge(line))
+    return out
+
+
+def _judge(line: bytes) -> Any:
+    try:
+        return parse_canonical(line)
+    except NotCanonical as exc:
+        return exc

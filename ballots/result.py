@@ -1,0 +1,151 @@
+"""The result object of a closed poll (result.json), and the roll and ballot lines it commits to.
+
+API.md §3: result.json is the RFC 8785 form of the object built here; roll.jsonl and
+ballots.jsonl are one canonical JSON object per line, each line ending in "\\n". A ballot's
+receipt is the hex RFC 6962 leaf hash of its line (without the newline).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+from ballots.canonical import canonical_json, sha256_hex
+from ballots.ledger import leaf_hash, root
+from ballots.polls import PollSpec
+from ballots.tally import BallotLine, RollEntry, attendance, decide, tally
+
+FORMAT = "asamblea.result/1"
+RESULT_FIELDS = (
+    "format",
+    "assembly",
+    "poll",
+    "roll",
+    "ledger",
+    "tally",
+    "cast",
+    "quorum_met",
+    "outcome",
+    "opened_at",
+    "closed_at",
+    "signing_key",
+)
+_BALLOT_FIELDS = frozenset({"seq", "voter", "cast_at", "choice", "choices", "split"})
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+# A ballot line is public: these must never ride along in `extra` (API.md §3).
+_SECRET_FIELDS = frozenset({"credential", "session", "token", "password"})
+
+
+class ResultError(ValueError):
+    """Inputs from which no verifiable result can be built."""
+
+
+def roll_line(entry: RollEntry) -> bytes:
+    """One roll.jsonl line, without its newline: canonical {voter, weight, present,
+    organization}."""
+    return canonical_json(
+        {
+            "voter": entry.voter,
+            "weight": entry.weight,
+            "present": entry.present,
+            "organization": entry.organization,
+        }
+    )
+
+
+def roll_lines(roll: Iterable[RollEntry]) -> bytes:
+    """roll.jsonl (API.md §3): one canonical JSON object per voting right, each + "\\n"."""
+    return b"".join(roll_line(entry) + b"\n" for entry in roll)
+
+
+def ballot_line(
+    seq: int, voter: str, vote_dict: Mapping[str, object], cast_at: str, extra: Mapping[str, object]
+) -> bytes:
+    """One ballots.jsonl line, without its newline: canonical JSON of `extra` plus `seq`,
+    `voter`, the vote field (`choice` / `choices` / `split`, as `Vote.to_dict()` gives it)
+    and `cast_at` (RFC 3339 UTC). The ledger leaf is exactly these bytes."""
+    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
+        raise ResultError(f"seq must be an integer >= 0, got {seq!r}")
+    clash = sorted(set(extra) & _BALLOT_FIELDS)
+    if clash:
+        raise ResultError(f"extra fields would override ballot fields: {', '.join(clash)}")
+    secret = sorted(set(extra) & _SECRET_FIELDS)
+    if secret:
+        raise ResultError(f"a ballot line is public and must not carry: {', '.join(secret)}")
+    fields = set(vote_dict)
+    if len(fields) != 1 or not fields <= {"choice", "choices", "split"}:
+        raise ResultError("vote_dict must have exactly one of choice, choices, split")
+    return canonical_json({**extra, **vote_dict, "seq": seq, "voter": voter, "cast_at": cast_at})
+
+
+def jsonl(lines: Iterable[bytes]) -> bytes:
+    """Join lines into a .jsonl file body: every line followed by "\\n"."""
+    return b"".join(line + b"\n" for line in lines)
+
+
+def receipt(line: bytes) -> str:
+    """A ballot's receipt: the hex RFC 6962 leaf hash, SHA-256(0x00 ‖ line) (API.md §3
+    check 4), of its ballot line without the newline."""
+    return leaf_hash(line).hex()
+
+
+def ledger_root(lines: Sequence[bytes]) -> str:
+    """Hex RFC 6962 Merkle tree hash over ballot lines (API.md §3 check 4): the leaves are
+    the lines' bytes without their newline."""
+    return root([leaf_hash(line) for line in lines]).hex()
+
+
+def build_result(
+    *,
+    assembly: Mapping[str, object],
+    spec: PollSpec,
+    poll_id: str | int,
+    poll_title: str,
+    roll: Sequence[RollEntry],
+    roll_bytes: bytes,
+    ballots: Sequence[BallotLine],
+    ledger_root_hex: str,
+    opened_at: str,
+    closed_at: str,
+    signing_key_fingerprint: str,
+) -> dict[str, object]:
+    """The result object of a closed poll (format "asamblea.result/1", API.md §3).
+
+    Recounts `ballots` against `roll` with `tally` and decides with `decide`, so the
+    result can only say what a verifier will recount. `roll_bytes` must be exactly
+    `roll_lines(roll)`, and `ballots` the ledger in order (seq 0, 1, …), whose RFC 6962
+    root is `ledger_root_hex`. Sign `canonical_json(result)` to publish it.
+    """
+    if roll_bytes != roll_lines(roll):
+        raise ResultError("roll_bytes is not roll_lines(roll): the bundle would not verify")
+    for index, ballot in enumerate(ballots):
+        if ballot.seq != index:
+            raise ResultError(f"ballot at ledger position {index} has seq {ballot.seq}")
+    if not _HEX64.fullmatch(ledger_root_hex):
+        raise ResultError("ledger_root_hex must be 64 lower-case hex digits")
+    count = tally(spec, roll, ballots)
+    decision = decide(spec, roll, count)
+    seen = attendance(roll, count)
+    return {
+        "format": FORMAT,
+        "assembly": dict(assembly),
+        "poll": {"id": poll_id, "title": poll_title, **spec.to_dict()},
+        "roll": {
+            "sha256": sha256_hex(roll_bytes),
+            "total_weight": seen.total_weight,
+            "voting_rights": seen.total_organizations,
+            "present_weight": seen.present_weight,
+            "present_organizations": seen.present_organizations,
+        },
+        "ledger": {"tree_size": len(ballots), "root": ledger_root_hex},
+        "tally": {
+            key: {"weight": option.weight, "organizations": option.organizations}
+            for key, option in count.per_option.items()
+        },
+        "cast": {"weight": count.cast_weight, "organizations": count.cast_organizations},
+        "quorum_met": decision.quorum_met,
+        "outcome": decision.outcome,
+        "opened_at": opened_at,
+        "closed_at": closed_at,
+        "signing_key": {"sha256": signing_key_fingerprint},
+    }

@@ -1,0 +1,80 @@
+"""`asamblea verify PATH`: verify an audit bundle offline (API.md §1 and §3).
+
+Exit status: 0 when every check holds, 1 when any fails (each failure is printed with its
+reason), 2 when PATH cannot be read as a bundle (a one-line error on stderr).
+Runs with nothing but `ballots/`, `cryptography` and `rfc8785` installed:
+`python -m ballots verify PATH`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TextIO
+
+from ballots.bundle import BundleError
+from ballots.verify import Report, verify_bundle
+
+
+def _marks(stream: TextIO) -> tuple[str, str]:
+    # A terminal that cannot print ✓/✗ (e.g. an ASCII-only locale) gets words instead.
+    try:
+        "✓✗".encode(stream.encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return "OK  ", "FAIL"
+    return "✓", "✗"
+
+
+def _print_text(path: str, report: Report, out: TextIO) -> None:
+    good, bad = _marks(out)
+    width = max(len(check.name) for check in report.checks)
+    print(f"Audit bundle: {path}", file=out)
+    for check in report.checks:
+        print(f"  {good if check.ok else bad} {check.name:<{width}}  {check.reason}", file=out)
+    title = report.poll_title if report.poll_title is not None else "?"
+    print(f"Poll:       {title} (id {report.poll_id if report.poll_id is not None else '?'})", file=out)
+    print(f"Tree size:  {report.tree_size if report.tree_size is not None else '?'}", file=out)
+    print(f"Root:       {report.root or '?'}", file=out)
+    quorum = {True: "quorum met", False: "quorum not met", None: "quorum ?"}[report.quorum_met]
+    print(f"Outcome:    {report.outcome or '?'} ({quorum})", file=out)
+    failed = len(report.failed)
+    if failed:
+        print(f"INVALID: {failed} of {len(report.checks)} checks failed", file=out)
+    else:
+        print(f"VALID: all {len(report.checks)} checks passed", file=out)
+
+
+def _print_json(report: Report, out: TextIO) -> None:
+    document = {
+        "ok": report.ok,
+        "checks": [{"name": c.name, "ok": c.ok, "reason": c.reason} for c in report.checks],
+        "poll": {"id": report.poll_id, "title": report.poll_title},
+        "ledger": {"tree_size": report.tree_size, "root": report.root},
+        "outcome": report.outcome,
+        "quorum_met": report.quorum_met,
+    }
+    print(json.dumps(document, ensure_ascii=False, indent=2), file=out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run `asamblea verify`; `argv` is the arguments after "verify" (PATH [--json]).
+
+    Returns the exit status: 0 valid, 1 invalid, 2 unreadable PATH.
+    """
+    parser = argparse.ArgumentParser(
+        prog="asamblea verify", description="Verify an Asamblea audit bundle offline."
+    )
+    parser.add_argument("path", metavar="PATH", help="bundle directory or .zip")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    args = parser.parse_args(argv)
+    try:
+        report = verify_bundle(args.path)
+    except BundleError as exc:
+        print(f"asamblea verify: error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json(report, sys.stdout)
+    else:
+        _print_text(args.path, report, sys.stdout)
+    return 0 if report.ok else 1
