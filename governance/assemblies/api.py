@@ -325,9 +325,7 @@ def accreditation(db: Session, delegate_id: int) -> dict[str, object]:
         summary="For a delegate: the assembly, the organizations it votes for, its check-in",
         roles=["delegate"], response=schemas.ACCREDITATION)
 async def my_accreditation(request: Request) -> Response:
-    principal = await require_delegate(request)
-    delegate_id = principal.delegate_id
-    assert delegate_id is not None
+    delegate_id = await require_delegate(request)
     return ok(await in_db(request, lambda db: accreditation(db, delegate_id)))
 
 
@@ -335,9 +333,7 @@ async def my_accreditation(request: Request) -> Response:
         summary="For a delegate: check in, when the assembly allows self check-in",
         roles=["delegate"], response=schemas.ACCREDITATION, errors=[409])
 async def self_check_in(request: Request) -> Response:
-    principal = await require_delegate(request)
-    delegate_id = principal.delegate_id
-    assert delegate_id is not None
+    delegate_id = await require_delegate(request)
     now = utcnow()
 
     def mark(db: Session) -> dict[str, object]:

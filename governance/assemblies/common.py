@@ -21,12 +21,13 @@ def actor(principal: Principal) -> str:
     return f"staff:{principal.name}"
 
 
-async def require_delegate(request: Request) -> Principal:
+async def require_delegate(request: Request) -> int:
+    """The id of the delegate the request acts for; Forbidden for anyone else."""
     principal = await require(request)
     if principal.kind != "delegate" or principal.delegate_id is None:
         raise errors.Forbidden("This page is for delegates. Log in with your credential.",
                                code="not_a_delegate")
-    return principal
+    return principal.delegate_id
 
 
 def login_url(request: Request, credential_id: str) -> str:

@@ -65,8 +65,7 @@ def _create(db: Session, settings: Settings) -> Assembly:
         name = f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {LAST_NAMES[(n * 7) % len(LAST_NAMES)]}"
         issued = services.issue_credential(db, settings, assembly.id, organization.id, name,
                                            ACTOR, utcnow())
-        delegate = db.get(Delegate, issued.delegate_id)
-        assert delegate is not None
+        delegate = services.get_delegate(db, assembly.id, issued.delegate_id)
         credentials.set_credential(db, settings, delegate, demo_credential(n))
         delegate.sheet_printed_at = utcnow()
         delegates.append(delegate)

@@ -14,6 +14,7 @@ from governance import errors, i18n
 from governance.assemblies import services, sheets
 from governance.assemblies.common import COMMITTEE, READERS, actor, login_url, no_store
 from governance.auth.current import require
+from governance.auth.services import Principal
 from governance.db import utcnow
 from governance.web.api import path_int
 from governance.web.forms import in_db, read_form, text
@@ -194,8 +195,8 @@ def _pdf(request: Request, issued: list[services.IssuedCredential], assembly: An
         "Content-Disposition": f'attachment; filename="{filename}"'}))
 
 
-async def _print(request: Request, scope: str, delegate_ids: tuple[int, ...]) -> Response:
-    principal = await require(request, *COMMITTEE)
+async def _print(request: Request, principal: Principal, scope: str,
+                 delegate_ids: tuple[int, ...]) -> Response:
     assembly_id = path_int(request, "assembly_id")
     settings, now = request.app.state.settings, utcnow()
 
@@ -214,13 +215,15 @@ async def _print(request: Request, scope: str, delegate_ids: tuple[int, ...]) ->
 
 
 async def sheets_print(request: Request) -> Response:
+    principal = await require(request, *COMMITTEE)
     scope = text(await read_form(request), "scope") or "unprinted"
-    return await _print(request, scope, ())
+    return await _print(request, principal, scope, ())
 
 
 async def delegate_sheet(request: Request) -> Response:
+    principal = await require(request, *COMMITTEE)
     await read_form(request)
-    return await _print(request, "all", (path_int(request, "delegate_id"),))
+    return await _print(request, principal, "all", (path_int(request, "delegate_id"),))
 
 
 routes = [

@@ -29,18 +29,14 @@ def _load(db: Session, delegate_id: int) -> dict[str, Any]:
 
 
 async def delegate_home(request: Request) -> Response:
-    principal = await require_delegate(request)
-    delegate_id = principal.delegate_id
-    assert delegate_id is not None
+    delegate_id = await require_delegate(request)
     return render(request, "assemblies/me.html", await in_db(request, lambda db: _load(
         db, delegate_id)))
 
 
 async def delegate_self_check_in(request: Request) -> Response:
-    principal = await require_delegate(request)
+    delegate_id = await require_delegate(request)
     await read_form(request)
-    delegate_id = principal.delegate_id
-    assert delegate_id is not None
     now = utcnow()
     await in_db(request, lambda db: services.self_check_in(db, delegate_id, now), write=True)
     return RedirectResponse(request.url_for("delegate_home"), status_code=303)

@@ -19,8 +19,8 @@ from governance.assemblies.assemblies import (
     subject,
     weighting_of,
 )
-from governance.assemblies.delegates import present_organization_ids
 from governance.assemblies.models import Assembly, VotingRight
+from governance.assemblies.presence import present_organization_ids
 from governance.audit import services as audit
 from governance.organizations.models import Organization, ProductNetwork, organization_networks
 

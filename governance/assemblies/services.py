@@ -2,7 +2,7 @@
 
 Every function takes the SQLAlchemy session first and raises `governance.errors` exceptions;
 none renders or knows HTTP. The implementation is split by subject: `assemblies`, `credentials`,
-`delegates`, `proxies`, `roll`.
+`delegates`, `presence`, `proxies`, `roll`.
 """
 
 from governance.assemblies.assemblies import (
@@ -18,28 +18,30 @@ from governance.assemblies.assemblies import (
 from governance.assemblies.credentials import IssuedCredential, check_in_target, login_delegate
 from governance.assemblies.delegates import (
     Choice,
-    Summary,
-    proxy_holders,
-    summary,
-    unprinted_count,
-    unrepresented_organizations,
     DelegatePage,
     DelegateRow,
-    Represented,
+    Summary,
     active_delegate,
-    check_in,
-    check_out,
     delegate_by_credential_id,
     delegate_dict,
     delegate_row,
     get_delegate,
     issue_credential,
     list_delegates,
-    present_organization_ids,
     print_credentials,
+    proxy_holders,
     reissue_credential,
-    represented_organizations,
     revoke_credential,
+    summary,
+    unprinted_count,
+    unrepresented_organizations,
+)
+from governance.assemblies.presence import (
+    Represented,
+    check_in,
+    check_out,
+    present_organization_ids,
+    represented_organizations,
     self_check_in,
 )
 from governance.assemblies.proxies import (

@@ -148,7 +148,7 @@ async def credential_submit(request: Request) -> Response:
     form = await read_form(request)
     typed = str(form.get("credential") or "")[:200]
     next_url = _safe_next(text(form, "next"))
-    settings, client, now = request.app.state.settings, client_address(request), utcnow()
+    client, now = client_address(request), utcnow()
     try:
         token = await _delegate_login(request, typed, client, now)
     except (errors.NotAuthenticated, errors.RateLimited) as exc:

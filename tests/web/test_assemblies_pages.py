@@ -132,6 +132,7 @@ def test_credential_sheets_are_a_real_pdf_with_one_page_per_delegate(client):
     assert response.content.startswith(b"%PDF-")
     reader = PdfReader(io.BytesIO(response.content))
     assert len(reader.pages) == 2
+    assert all(len(page.images) == 1 for page in reader.pages)  # the QR code
     rosa = next(p.extract_text() for p in reader.pages if "Rosa Quispe" in p.extract_text())
     jean = next(p.extract_text() for p in reader.pages if "Jean-Baptiste" in p.extract_text())
     assert "Cooperativa Flor de Altura" in rosa and "Credencial" in rosa
@@ -226,7 +227,8 @@ def test_the_committee_freezes_the_roll_from_its_page(client):
     browser_login(client, "committee")
     page = client.get(f"/assemblies/{assembly_id}/roll")
     assert page.context["may_freeze"]
-    client.post(f"/assemblies/{assembly_id}/roll/freeze", data={"csrf_token": form_token(page.text)})
+    client.post(f"/assemblies/{assembly_id}/roll/freeze",
+                data={"csrf_token": form_token(page.text)})
     frozen = client.get(f"/assemblies/{assembly_id}/roll")
     assert frozen.context["frozen"] and len(frozen.context["rows"]) == 4
     events = client.get(f"/assemblies/{assembly_id}/audit").context["events"]
