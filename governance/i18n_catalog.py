@@ -49,7 +49,7 @@ def missing(language: str) -> list[tuple[str, str, int]]:
 
 
 # Messages whose translation is the same text.
-IDENTICAL = {"Asamblea", "%(field)s: %(problem)s"}
+IDENTICAL = {"Asamblea", "%(field)s: %(problem)s", "No"}
 
 
 if __name__ == "__main__":

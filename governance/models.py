@@ -5,9 +5,11 @@ from governance.audit.models import AuditEvent, AuditHead
 from governance.auth.models import AuthAttempt, LoginSession, StaffUser
 from governance.db import Base
 from governance.organizations.models import Organization, ProductNetwork
+from governance.polls.models import Ballot, Poll, PollVoter
+from governance.results.models import Checkpoint, Cosignature
 
 __all__ = [
-    "AuditEvent",
-    "AuditHead",
-   "AuthAttempt", "Base", "LoginSession", "Organization", "ProductNetwork", "StaffUser"]
-__all__ += ["Assembly", "Delegate", "Proxy", "VotingRight"]
+    "Assembly", "AuditEvent", "AuditHead", "AuthAttempt", "Ballot", "Base", "Checkpoint",
+    "Cosignature", "Delegate", "LoginSession", "Organization", "Poll", "PollVoter",
+    "ProductNetwork", "Proxy", "StaffUser", "VotingRight",
+]
