@@ -66,7 +66,8 @@ _FOCUSED = """() => {
   const element = document.activeElement;
   if (!element || element === document.body) return null;
   const style = getComputedStyle(element);
-  return {tag: element.tagName.toLowerCase(), text: (element.innerText || element.value || '').trim(),
+  return {tag: element.tagName.toLowerCase(),
+          text: (element.innerText || element.value || '').trim(),
           id: element.id, name: element.getAttribute('name'), href: element.getAttribute('href'),
           outlineStyle: style.outlineStyle, outlineWidth: style.outlineWidth,
           boxShadow: style.boxShadow, focusVisible: element.matches(':focus-visible')};
