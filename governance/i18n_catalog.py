@@ -226,8 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     for language in languages:
         found = gaps(language)
         if args.todo:
-            if found:
-                print(todo(found))
+            print(todo(found) if found else f"# {language}: nothing to translate")
             continue
         state = "complete" if not found else f"{len(found)} missing"
         print(f"{language} ({LANGUAGES.get(language, '?')}): {total - len(found)} of {total} "

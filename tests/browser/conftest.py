@@ -26,6 +26,7 @@ from governance.db import Database
 from governance.settings import Settings
 from tests.browser.a11y import mark_no_script
 from tests.browser.chromium import LOCALES, VIEWPORTS, ChromiumUnavailable, launch
+from tests.browser.helpers import watch_problems
 from tests.browser.server import LiveServer, ServerThread
 from tests.conftest import FAST_HASHING
 
@@ -99,10 +100,7 @@ def new_page(browser: Any, live_server: LiveServer) -> Iterator[Callable[..., An
             mark_no_script(context)
         contexts.append(context)
         page = context.new_page()
-        page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
-        page.on("console", lambda message: problems.append(f"console: {message.text}")
-                if message.type == "error" and "Content Security Policy" in message.text
-                else None)
+        watch_problems(page, problems)
         return page
 
     yield open_page

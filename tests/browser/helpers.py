@@ -13,7 +13,15 @@ if TYPE_CHECKING:
     from tests.browser.server import LiveServer
 
 __all__ = ["PASSWORD", "add_staff", "assert_accessible", "assert_fits", "assert_focus_visible",
-           "focused", "login_staff", "tab_until"]
+           "focused", "login_staff", "tab_until", "watch_problems"]
+
+
+def watch_problems(page: Page, problems: list[str]) -> None:
+    """Collect into `problems` what a page must never do: throw a JavaScript error, or run
+    into the Content-Security-Policy (an inline script or style without the nonce)."""
+    page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
+    page.on("console", lambda message: problems.append(f"console: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text else None)
 
 
 def add_staff(server: LiveServer, role: str, username: str | None = None) -> str:

@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 from tests.browser.a11y import AXE
-from tests.browser.helpers import assert_accessible, assert_fits, assert_focus_visible
+from tests.browser.helpers import (
+    assert_accessible,
+    assert_fits,
+    assert_focus_visible,
+    watch_problems,
+)
 
 BROKEN = """<!doctype html><html><head><title>broken</title></head><body>
 <main><h1>Broken</h1><img src="/static/none.png">
@@ -56,3 +61,26 @@ def test_invisible_focus_is_caught(new_page, live_server):
     page.keyboard.press("Tab")
     with pytest.raises(AssertionError, match="focus is invisible"):
         assert_focus_visible(page)
+
+
+def test_script_errors_and_policy_violations_are_caught(browser, live_server):
+    # Not through new_page: its own watcher would fail this test for the problems it provokes.
+    context = browser.new_context(base_url=live_server.url)
+    try:
+        page = context.new_page()
+        problems: list[str] = []
+        watch_problems(page, problems)
+        csp = "default-src 'self'; script-src 'self' 'nonce-abc'"
+        body = ('<!doctype html><html lang="es"><title>x</title>'
+                '<script>window.ok = 1</script>'
+                '<script nonce="abc">throw new Error("broken on purpose")</script>')
+        page.route(live_server.url + "/bad",
+                   lambda route: route.fulfill(body=body, content_type="text/html",
+                                               headers={"Content-Security-Policy": csp}))
+        with page.expect_event("pageerror"), page.expect_event(
+                "console", predicate=lambda message: "Content Security Policy" in message.text):
+            page.goto("/bad")
+        assert any("Content Security Policy" in problem for problem in problems), problems
+        assert any("broken on purpose" in problem for problem in problems), problems
+    finally:
+        context.close()
