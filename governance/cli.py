@@ -285,11 +285,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _terminal_language() -> str:
-    """The operator's language from the POSIX locale (es_PE.UTF-8 → es); English otherwise."""
+    """The operator's language from the POSIX locale (es_PE.UTF-8 → es, pt_BR → pt); English
+    when it is not one of ours."""
+    from governance.i18n import LANGUAGES
+
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name, "")
         if value:
-            return "es" if value.lower().startswith("es") else "en"
+            code = value.lower()[:2]
+            return code if code in LANGUAGES else "en"
     return "en"
 
 
