@@ -9,8 +9,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ballots.polls import MAJORITIES, METHODS
+from governance import errors
+from governance.assemblies import services as assemblies
 from governance.assemblies.common import require_delegate
 from governance.auth.current import require
+from governance.auth.services import Principal
 from governance.db import utcnow
 from governance.polls import services
 from governance.polls.models import Poll
@@ -112,6 +115,23 @@ STATUS: dict[str, Any] = {
 }
 
 
+def check_visible(db: Any, principal: Principal, assembly_id: int, poll_id: int | None = None,
+                  ) -> None:
+    """A delegate sees the polls of its own assembly only; to it, others do not exist."""
+    if principal.kind != "delegate" or principal.delegate_id is None:
+        return
+    if assemblies.active_delegate(db, principal.delegate_id).assembly_id != assembly_id:
+        if poll_id is None:
+            raise errors.NotFound("There is no assembly number %(id)s.", id=assembly_id)
+        raise errors.NotFound("There is no poll number %(id)s.", id=poll_id)
+
+
+def visible_poll(db: Any, principal: Principal, poll_id: int) -> Poll:
+    poll = services.get_poll(db, poll_id)
+    check_visible(db, principal, poll.assembly_id, poll_id)
+    return poll
+
+
 def poll_dict(poll: Poll) -> dict[str, Any]:
     return {
         "id": poll.id, "assembly_id": poll.assembly_id, "title": poll.title,
@@ -148,9 +168,9 @@ async def create(request: Request) -> Response:
 @api.op("GET", "/polls/{poll_id:int}", "getPoll", summary="Read a poll", roles=["any"],
         response=POLL, errors=[404], params=[POLL_ID])
 async def get(request: Request) -> Response:
-    await require(request)
+    principal = await require(request)
     poll_id = path_int(request, "poll_id")
-    return ok(await in_db(request, lambda db: poll_dict(services.get_poll(db, poll_id))))
+    return ok(await in_db(request, lambda db: poll_dict(visible_poll(db, principal, poll_id))))
 
 
 @api.op("GET", "/assemblies/{assembly_id:int}/polls", "listPolls",
@@ -158,11 +178,15 @@ async def get(request: Request) -> Response:
         params=[Param("assembly_id", "path", {"type": "integer"})],
         response={"type": "object", "properties": {"polls": {"type": "array", "items": POLL}}})
 async def list_(request: Request) -> Response:
-    await require(request)
+    principal = await require(request)
     assembly_id = path_int(request, "assembly_id")
-    polls = await in_db(request, lambda db: [poll_dict(p) for p in
-                                             services.list_polls(db, assembly_id)])
-    return ok({"polls": polls})
+
+    def load(db: Any) -> list[dict[str, Any]]:
+        assemblies.get_assembly(db, assembly_id)
+        check_visible(db, principal, assembly_id)
+        return [poll_dict(p) for p in services.list_polls(db, assembly_id)]
+
+    return ok({"polls": await in_db(request, load)})
 
 
 @api.op("POST", "/polls/{poll_id:int}/open", "openPoll", summary="Open a poll for voting",
@@ -221,11 +245,11 @@ async def teller(request: Request) -> Response:
         summary="Live turnout by weight and by organizations", roles=["any"], response=STATUS,
         errors=[404], params=[POLL_ID])
 async def status(request: Request) -> Response:
-    await require(request)
+    principal = await require(request)
     poll_id = path_int(request, "poll_id")
 
     def load(db: Any) -> dict[str, Any]:
-        poll = services.get_poll(db, poll_id)
+        poll = visible_poll(db, principal, poll_id)
         return status_dict(poll, services.turnout(db, poll))
 
     return ok(await in_db(request, load))

@@ -164,14 +164,34 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+# Row ids are 32-bit integers in the database; a larger number names nothing (and would make
+# PostgreSQL refuse the query rather than find no row).
+MAX_ID = 2**31 - 1
+ID: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+MAX_PAGE = 100_000
+
+
 def path_int(request: Request, name: str) -> int:
     raw = request.path_params[name]
-    if isinstance(raw, int):
-        return raw
     try:
-        return int(raw)
+        value = raw if isinstance(raw, int) else int(raw)
     except ValueError:
         raise errors.NotFound("Not found.") from None
+    if not 1 <= value <= MAX_ID:
+        raise errors.NotFound("Not found.")
+    return value
+
+
+def query_int(request: Request, name: str, default: int, maximum: int, minimum: int = 1) -> int:
+    """A whole-number query parameter within [minimum, maximum], or InvalidInput."""
+    raw = request.query_params.get(name, "")
+    if raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 12) or not (
+            minimum <= int(raw) <= maximum):
+        raise errors.InvalidInput("%(field)s must be a whole number from %(low)s to %(high)s.",
+                                  field=name, low=minimum, high=maximum)
+    return int(raw)
 
 
 def ok(data: Any, status: int = 200) -> JSONResponse:
