@@ -16,6 +16,7 @@ from governance.organizations import importer, services
 from governance.organizations.countries import REGION_NAMES, country_name
 from governance.organizations.models import KINDS, REGIONS, STANDINGS
 from governance.web.api import (
+    ID,
     MAX_PAGE,
     Operations,
     Param,
@@ -201,7 +202,7 @@ async def api_list(request: Request) -> Response:
 
 @api.op("GET", "/organizations/{organization_id:int}", "getOrganization",
         summary="Read one organization", roles=READERS, response=ORGANIZATION, errors=[404],
-        params=[Param("organization_id", "path", {"type": "integer"})])
+        params=[Param("organization_id", "path", ID)])
 async def api_get(request: Request) -> Response:
     await require(request, *READERS)
     organization_id = path_int(request, "organization_id")
@@ -221,7 +222,7 @@ async def api_create(request: Request) -> Response:
 
 @api.op("PATCH", "/organizations/{organization_id:int}", "updateOrganization",
         summary="Change an organization", roles=EDITORS, request=UPDATE, response=ORGANIZATION,
-        errors=[404, 409], params=[Param("organization_id", "path", {"type": "integer"})])
+        errors=[404, 409], params=[Param("organization_id", "path", ID)])
 async def api_update(request: Request) -> Response:
     principal = await require(request, *EDITORS)
     organization_id = path_int(request, "organization_id")

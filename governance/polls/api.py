@@ -18,14 +18,14 @@ from governance.db import utcnow
 from governance.polls import services
 from governance.polls.models import Poll
 from governance.results.services import sealer
-from governance.web.api import Operations, Param, ok, path_int, read_json
+from governance.web.api import ID, Operations, Param, ok, path_int, read_json
 from governance.web.forms import in_db
 
 api = Operations(tag="polls")
 
 CHAIR = ("board",)  # the secretariat (admin) may too
 TELLERS = ("committee",)
-POLL_ID = Param("poll_id", "path", {"type": "integer"})
+POLL_ID = Param("poll_id", "path", ID)
 
 RULES: dict[str, Any] = {
     "type": "object",
@@ -47,20 +47,20 @@ CREATE: dict[str, Any] = {
     "required": ["assembly_id", "title", "method"],
     "additionalProperties": False,
     "properties": {
-        "assembly_id": {"type": "integer"},
+        "assembly_id": ID,
         "title": {"type": "string", "minLength": 1, "maxLength": 300},
         "description": {"type": "string", "maxLength": 10000},
         "method": {"type": "string", "enum": list(METHODS)},
         "options": {"type": "array", "items": OPTION_KEY, "maxItems": 100},
-        "option_labels": {"type": "object", "additionalProperties": {"type": "string",
-                                                                      "maxLength": 200}},
+        "option_labels": {"type": "object", "maxProperties": 100, "propertyNames": OPTION_KEY,
+                          "additionalProperties": {"type": "string", "maxLength": 200}},
         "max_choices": {"type": "integer", "minimum": 1, "maximum": 100},
         "allow_split": {"type": "boolean"},
         "allow_revote": {"type": "boolean"},
         "secret": {"type": "boolean"},
         "rules": RULES,
-        "motion_id": {"type": ["integer", "null"]},
-        "objective_number": {"type": ["integer", "null"], "minimum": 1},
+        "motion_id": {"type": ["integer", "null"], "minimum": 1, "maximum": ID["maximum"]},
+        "objective_number": {"type": ["integer", "null"], "minimum": 1, "maximum": 1000},
     },
 }
 POLL: dict[str, Any] = {
@@ -88,16 +88,16 @@ BALLOT: dict[str, Any] = {
     "additionalProperties": False,
     "minProperties": 1,
     "properties": {
-        "organization_id": {"type": "integer",
-                            "description": "vote as proxy for this organization"},
+        "organization_id": {**ID, "description": "vote as proxy for this organization"},
         "choice": OPTION_KEY,
         "choices": {"type": "array", "items": OPTION_KEY, "maxItems": 100},
-        "split": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
+        "split": {"type": "object", "maxProperties": 100, "additionalProperties": {
+            "type": "integer", "minimum": 0, "maximum": 10_000_000}},
     },
 }
 TELLER_BALLOT: dict[str, Any] = {
     **BALLOT, "required": ["delegate_id"],
-    "properties": {**BALLOT["properties"], "delegate_id": {"type": "integer"}},
+    "properties": {**BALLOT["properties"], "delegate_id": ID},
 }
 RECEIPT: dict[str, Any] = {
     "type": "object", "required": ["receipt", "seq", "poll_id", "organization_id"],
@@ -175,7 +175,7 @@ async def get(request: Request) -> Response:
 
 @api.op("GET", "/assemblies/{assembly_id:int}/polls", "listPolls",
         summary="The polls of an assembly", roles=["any"], errors=[404],
-        params=[Param("assembly_id", "path", {"type": "integer"})],
+        params=[Param("assembly_id", "path", ID)],
         response={"type": "object", "properties": {"polls": {"type": "array", "items": POLL}}})
 async def list_(request: Request) -> Response:
     principal = await require(request)
