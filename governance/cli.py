@@ -173,13 +173,31 @@ def cmd_restore(args: argparse.Namespace) -> int:
     settings = _settings()
     backup.restore(settings.database_url, Path(args.file))
     print(f"Database restored from {args.file}; verifying every signed result…")
+    return _verify_results(settings)
+
+
+def cmd_verify_results(args: argparse.Namespace) -> int:
+    """Any database (a PostgreSQL one after pg_restore, too): every signed result and the
+    audit trail's chain are checked again."""
+    return _verify_results(_settings())
+
+
+def _verify_results(settings) -> int:  # type: ignore[no-untyped-def]
+    from governance import backup
+    from governance.audit import services as audit
+
     with _database(settings).transaction(write=False) as db:
         checks = backup.verify_results(db, settings)
+        trail = audit.verify_stored(db)
     for check in checks:
         mark = "ok" if check.ok else "FAILED: " + "; ".join(check.failures)
         print(f"  poll {check.poll_id} ({check.title}): {mark}")
     print(f"{sum(c.ok for c in checks)} of {len(checks)} signed results verify.")
-    return 0 if all(c.ok for c in checks) else 1
+    if trail.ok:
+        print(f"The audit trail is whole: {trail.events} events, last hash {trail.head}")
+    else:
+        print("The audit trail is NOT whole: " + "; ".join(trail.problems[:10]))
+    return 0 if all(c.ok for c in checks) and trail.ok else 1
 
 
 def cmd_audit_export(args: argparse.Namespace) -> int:
@@ -331,6 +349,11 @@ def build_parser() -> argparse.ArgumentParser:
     verify_trail.add_argument("--head", metavar="HASH",
                               help="fail unless the last event's hash is this one (noted earlier)")
     verify_trail.set_defaults(run=cmd_audit_verify)
+
+    verify_results = sub.add_parser(
+        "verify-results", help="re-verify every signed result and the audit trail of the "
+        "database (after a restore)")
+    verify_results.set_defaults(run=cmd_verify_results)
 
     verify = sub.add_parser("verify", help="verify an audit bundle offline")
     verify.add_argument("path", metavar="PATH")
