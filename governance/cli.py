@@ -65,6 +65,18 @@ def cmd_user_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user_active(args: argparse.Namespace) -> int:
+    from governance.auth import services
+
+    settings = _settings()
+    active = args.user == "enable"
+    with _database(settings).transaction() as db:
+        user = services.set_staff_active(db, args.username, active, actor="system:cli")
+        print(f"{'Enabled' if active else 'Disabled'} {user.role} account {user.username}"
+              + ("" if active else "; its sessions have ended."))
+    return 0
+
+
 def cmd_orgs_import(args: argparse.Namespace) -> int:
     from governance import i18n
     from governance.organizations import services
@@ -305,6 +317,11 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--role", required=True, choices=["admin", "board", "committee", "auditor"])
     create.add_argument("--password-file", help="read the password from this file")
     create.set_defaults(run=cmd_user_create)
+    for verb, text in (("disable", "disable a staff account and end its sessions at once"),
+                       ("enable", "enable a disabled staff account again")):
+        toggle = user.add_parser(verb, help=text)
+        toggle.add_argument("--username", required=True)
+        toggle.set_defaults(run=cmd_user_active)
 
     orgs = sub.add_parser("orgs", help="member registry").add_subparsers(dest="orgs", required=True)
     imp = orgs.add_parser("import", help="import or update organizations from CSV")

@@ -80,6 +80,21 @@ def create_staff_user(
     return user
 
 
+def set_staff_active(db: Session, username: str, active: bool, actor: str) -> StaffUser:
+    """Disable (or enable again) a staff account. Disabling ends its sessions at once, on
+    every worker: the resolver refuses inactive accounts and the rows are deleted."""
+    user = db.scalar(select(StaffUser).where(StaffUser.username == username))
+    if user is None:
+        raise errors.NotFound("There is no staff account %(username)s.", username=username)
+    user.active = active
+    if not active:
+        db.execute(delete(LoginSession).where(LoginSession.staff_user_id == user.id))
+    audit.record(db, actor, "staff.enable" if active else "staff.disable", f"staff:{user.id}",
+                 {"username": user.username})
+    db.flush()
+    return user
+
+
 # --- login attempts ---------------------------------------------------------------------
 
 

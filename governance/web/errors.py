@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from governance import errors, i18n
-from governance.web.middleware import apply_security_headers
+from governance.web.middleware import apply_security_headers, log_refusal
 from governance.web.templating import render
 
 log = logging.getLogger("asamblea")
@@ -57,6 +57,10 @@ def error_response(request: Request, status: int, code: str, message: str) -> Re
 async def domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, errors.DomainError)
     status = status_of(exc)
+    if status in (401, 403, 413, 429):
+        principal = getattr(request.state, "principal", None)
+        log_refusal(request, status, exc.code,
+                    f"{principal.kind}:{principal.name}" if principal else "")
     if status == 401 and not is_api(request):
         return RedirectResponse(
             request.url_for("login_page").include_query_params(next=request.url.path),

@@ -4,6 +4,7 @@ the checks that hold for every request whatever view it reaches (body size, cros
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from http.cookies import SimpleCookie
 from typing import Any
@@ -18,6 +19,8 @@ from governance.settings import Settings
 
 # No request body is larger: a proxy letter or a registry CSV is at most 5 MB (each view has
 # its own, smaller limit; this one also stops chunked bodies, whose size is not declared).
+log = logging.getLogger("asamblea.security")
+
 MAX_BODY_BYTES = 12_000_000
 # No address of ours is longer; a longer one (e.g. a 5,000-digit poll number, which Python
 # refuses to read as a number) is refused before routing.
@@ -73,7 +76,7 @@ def apply_security_headers(headers: MutableHeaders, nonce: str, hsts: bool,
         # computer's cache or the back button must not keep them.
         headers.setdefault("Cache-Control", "no-store")
     if hsts:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 
 
 def cross_site(scope: Scope, headers: dict[str, str]) -> bool:
@@ -151,7 +154,9 @@ class RequestSetup:
             from governance.web.errors import error_response  # errors imports templating
 
             status, code, message = refusal
-            response = error_response(Request(scope), status, code, i18n.gettext(message))
+            request = Request(scope)
+            log_refusal(request, status, code)
+            response = error_response(request, status, code, i18n.gettext(message))
             await response(scope, receive, send_with_headers)
             return
         await self.app(scope, _limited(receive), send_with_headers)
@@ -168,6 +173,14 @@ class RequestSetup:
             return 403, "csrf", i18n.N_(
                 "This form has expired. Go back, reload the page and try again.")
         return None
+
+
+def log_refusal(request: Request, status: int, code: str, who: str = "") -> None:
+    """A refused request in the application log (ASVS 16.3.2-3): who, what, from where. Values
+    from the request are written with repr(), so they cannot forge log lines."""
+    client = request.client.host if request.client else "unknown"
+    log.warning("refused %s %r with %s %s for %s from %r", request.method, request.url.path,
+                status, code, who or "nobody", client)
 
 
 def _limited(receive: Receive) -> Receive:

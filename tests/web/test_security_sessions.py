@@ -193,3 +193,26 @@ def test_secure_cookies_are_the_default_outside_the_demo(monkeypatch, tmp_path):
     monkeypatch.setattr("governance.demo.prepare", lambda settings: [])
     assert cli.main(["demo", "--no-serve"]) == 0
     assert Settings.from_env().secure_cookies is False  # `asamblea demo` serves plain http
+
+
+def test_disabling_a_staff_account_ends_its_sessions_at_once(app, client, database, settings,
+                                                             monkeypatch, capsys):
+    with database.transaction() as db:
+        username = make_staff(db, settings, "committee").username
+    browser = TestClient(app, follow_redirects=False)
+    assert _staff_login(browser, username).status_code == 303
+    token = client.post("/api/v1/login", json={"username": username, "password": PASSWORD})
+    headers = {"Authorization": f"Bearer {token.json()['token']}"}
+    assert browser.get("/organizations").status_code == 200
+    monkeypatch.setenv("ASAMBLEA_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("ASAMBLEA_DATA_DIR", str(settings.data_dir))
+    assert cli.main(["user", "disable", "--username", username]) == 0
+    assert "its sessions have ended" in capsys.readouterr().out
+    assert browser.get("/organizations").status_code == 303
+    assert client.get("/api/v1/organizations", headers=headers).status_code == 401
+    again = client.post("/api/v1/login", json={"username": username, "password": PASSWORD})
+    assert again.status_code == 401  # a disabled account cannot log in
+    assert cli.main(["user", "enable", "--username", username]) == 0
+    assert client.post("/api/v1/login", json={"username": username,
+                                              "password": PASSWORD}).status_code == 200
+    assert cli.main(["user", "disable", "--username", "nobody-here"]) == 1
