@@ -22,7 +22,7 @@ from governance.auth.current import authenticate
 from governance.db import Database
 from governance.organizations import views as organization_views
 from governance.polls import views as poll_views
-from governance.results import checkpoints
+from governance.results import checkpoints, keys
 from governance.results import views as result_views
 from governance.settings import Settings
 from governance.web.api import openapi_document
@@ -87,6 +87,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.database = database
     app.state.templates = make_environment()
+    # Pages that show the signing key's fingerprint (assembly page, audit page) read it here.
+    app.state.templates.globals["signing_key"] = lambda: keys.public_key(settings)
     app.state.cookies = CookieNames(settings.secure_cookies)
     app.state.openapi = openapi_document([d.api for d in DOMAINS], app_version())
     return app
