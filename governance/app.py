@@ -15,9 +15,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from governance.archive import views as archive_views
 from governance.auth import views as auth_views
 from governance.auth.current import authenticate
 from governance.db import Database
+from governance.motions import views as motion_views
 from governance.organizations import views as organization_views
 from governance.settings import Settings
 from governance.web.api import openapi_document
@@ -26,7 +28,7 @@ from governance.web.middleware import CookieNames, RequestSetup
 from governance.web.templating import make_environment, render
 
 # Each domain's views module has `routes` (pages) and `api` (JSON operations).
-DOMAINS: list[ModuleType] = [auth_views, organization_views]
+DOMAINS: list[ModuleType] = [auth_views, organization_views, motion_views, archive_views]
 
 STATIC = Path(__file__).resolve().parent / "static"
 

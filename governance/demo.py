@@ -10,8 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from governance import migrate
+from governance.archive import demo as archive_demo
 from governance.auth import services as auth
 from governance.auth.models import StaffUser
+from governance.motions import demo as motions_demo
 from governance.db import Database
 from governance.organizations import services as registry
 from governance.organizations.models import Organization
@@ -96,6 +98,8 @@ def prepare(settings: Settings) -> list[str]:
         with database.transaction() as db:
             seed_staff(db, settings)
             seed_registry(db)
+            archive_demo.seed(db, settings)
+            motions_demo.seed(db, settings)
     finally:
         database.dispose()
     return [f"{role:<10} {username} / {password}" for username, (role, password) in STAFF.items()]
