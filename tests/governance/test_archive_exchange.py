@@ -167,18 +167,19 @@ def test_embedded_attachments_are_checked_and_stored(database, settings):
                                 ACTOR)
 
 
-@pytest.mark.parametrize("content, expected", [
-    (b"{not json", "The file is not valid JSON"),
-    (b'{"format": "other/1", "motions": []}', "format"),
-    (b'{"format": "asamblea.archive/1", "motions": [{"code": "X-1"}]}', "motions.0"),
-])
-def test_command_refuses_bad_files_in_one_line(tmp_path, content, expected):
+def test_command_refuses_bad_files_in_one_line(tmp_path):
     assert asamblea("db", "upgrade", cwd=tmp_path).returncode == 0
-    (tmp_path / "bad.json").write_bytes(content)
-    result = asamblea("archive", "import", "bad.json", cwd=tmp_path)
-    assert result.returncode == 1
-    assert len(result.stderr.strip().splitlines()) == 1 and expected in result.stderr
-    assert "Traceback" not in result.stderr
+    cases = {
+        b"{not json": "The file is not valid JSON",
+        b'{"format": "other/1", "motions": []}': "format",
+        b'{"format": "asamblea.archive/1", "motions": [{"code": "X-1"}]}': "motions.0",
+    }
+    for content, expected in cases.items():
+        (tmp_path / "bad.json").write_bytes(content)
+        result = asamblea("archive", "import", "bad.json", cwd=tmp_path)
+        assert result.returncode == 1
+        assert len(result.stderr.strip().splitlines()) == 1 and expected in result.stderr
+        assert "Traceback" not in result.stderr
     missing = asamblea("archive", "import", "nope.json", cwd=tmp_path)
     assert missing.returncode == 1 and missing.stderr.startswith("asamblea: cannot read")
 
