@@ -8,6 +8,7 @@ case (PostgreSQL also stems, with each language's dictionary).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,13 +17,22 @@ from sqlalchemy import Float, Integer, Select, func, select, text
 from sqlalchemy.orm import Session
 
 from governance.archive import query as terms_of
-from governance.motions.markdown import plain_text
+from governance.motions.content import readable_text
 from governance.motions.models import Motion, MotionTag, MotionText
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 200
 SNIPPET = 200
+SNIPPET_SOURCE = 5_000  # a snippet is cut from the start of a long text
 PG_CONFIGS = {"es": "asamblea_es", "en": "asamblea_en", "pt": "asamblea_pt", "fr": "asamblea_fr"}
+# One language's matches; the expression is the one its GIN index in migration 0003 is built on.
+_PG_BRANCH = (
+    "SELECT motion_id, -ts_rank(to_tsvector('CONFIG'::regconfig, title || ' ' || search_text), "
+    "websearch_to_tsquery('CONFIG'::regconfig, :q)) AS rank FROM motion_texts "
+    "WHERE language = 'LANGUAGE' AND "
+    "to_tsvector('CONFIG'::regconfig, title || ' ' || search_text) @@ "
+    "websearch_to_tsquery('CONFIG'::regconfig, :q)"
+)
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,7 @@ class ArchivePage:
     page: int
     page_size: int
     terms: terms_of.Terms
+    timeline: list[tuple[int, int]]  # (year, motions) of the search, whatever year is chosen
 
     @property
     def pages(self) -> int:
@@ -79,17 +90,13 @@ def _matches(db: Session, terms: terms_of.Terms, q: str) -> Any:
     """(motion_id, rank) of every motion with a matching text, by its best-ranked text; lower
     is better on both backends."""
     if db.get_bind().dialect.name == "postgresql":
-        # Literal configurations (our constants), so each branch can use its language's index.
-        branches = [
-            f"SELECT motion_id, -ts_rank(to_tsvector('{config}'::regconfig, "
-            f"title || ' ' || search_text), websearch_to_tsquery('{config}'::regconfig, :q)) "
-            f"AS rank FROM motion_texts WHERE language = '{language}' AND "
-            f"to_tsvector('{config}'::regconfig, title || ' ' || search_text) @@ "
-            f"websearch_to_tsquery('{config}'::regconfig, :q)"
-            for language, config in PG_CONFIGS.items()
-        ]
+        # Literal configurations (our constants), so each branch can use its language's index;
+        # what the person typed only ever travels as the bound parameter :q.
+        branches = [_PG_BRANCH.replace("CONFIG", config).replace("LANGUAGE", language)
+                    for language, config in PG_CONFIGS.items()]
         statement = text(
-            "SELECT motion_id, min(rank) AS rank FROM (" + " UNION ALL ".join(branches) +
+            "SELECT motion_id, min(rank) AS rank FROM (" +  # noqa: S608 - our constants
+            " UNION ALL ".join(branches) +
             ") AS matching GROUP BY motion_id"
         ).bindparams(q=terms_of.websearch_text(q))
     else:
@@ -124,23 +131,43 @@ def _filtered(query: Select[Any], filters: ArchiveFilter, with_year: bool = True
     return query
 
 
-def _ranked(db: Session, filters: ArchiveFilter, terms: terms_of.Terms) -> Select[Any]:
+def _page_of_ids(db: Session, filters: ArchiveFilter, terms: terms_of.Terms, page: int,
+                 page_size: int) -> tuple[list[int], int, list[tuple[int, int]]]:
+    """(ids of the page, total, timeline). With words, the full-text search runs once: every
+    match comes back as (id, year, rank), and the page, the total and the timeline are cut from
+    that list here; without words, the indexes on motions answer three small queries."""
+    offset = (page - 1) * page_size
     if terms.empty:
-        return _filtered(select(Motion.id), filters).order_by(
+        browse = _filtered(select(Motion.id), filters).order_by(
             Motion.year.desc(), Motion.published_at.desc(), Motion.code)
+        total = db.scalar(select(func.count()).select_from(browse.subquery())) or 0
+        ids = list(db.scalars(browse.offset(offset).limit(page_size)))
+        return ids, total, _timeline_without_words(db, filters)
     best = _matches(db, terms, filters.q)
-    return (_filtered(select(Motion.id).join(best, best.c.motion_id == Motion.id), filters)
-            .order_by(best.c.rank, Motion.year.desc(), Motion.code))
+    rows = db.execute(_filtered(select(Motion.id, Motion.year, best.c.rank)
+                                .join(best, best.c.motion_id == Motion.id),
+                                filters, with_year=False)).all()
+    counts = Counter(year for _id, year, _rank in rows)
+    # Best rank first, then the newest; plain tuples sort fastest.
+    ranked = sorted((rank, -year, motion_id) for motion_id, year, rank in rows
+                    if filters.year is None or year == filters.year)
+    ids = [motion_id for _rank, _year, motion_id in ranked[offset:offset + page_size]]
+    return ids, len(ranked), sorted(counts.items())
+
+
+def _timeline_without_words(db: Session, filters: ArchiveFilter) -> list[tuple[int, int]]:
+    query = _filtered(select(Motion.year, func.count(Motion.id)), filters, with_year=False)
+    return [(int(year), int(count))
+            for year, count in db.execute(query.group_by(Motion.year).order_by(Motion.year))]
 
 
 def search_archive(db: Session, filters: ArchiveFilter, language: str, page: int = 1,
                    page_size: int = PAGE_SIZE) -> ArchivePage:
-    """The published motions that match `filters`, best first, shown in `language`."""
+    """The published motions that match `filters`, best first, shown in `language`, with the
+    timeline (motions per year) of the same search whatever year is chosen."""
     page, page_size = max(1, page), max(1, min(page_size, MAX_PAGE_SIZE))
     terms = terms_of.parse(filters.q)
-    ranked = _ranked(db, filters, terms)
-    total = db.scalar(select(func.count()).select_from(ranked.subquery())) or 0
-    ids = list(db.scalars(ranked.offset((page - 1) * page_size).limit(page_size)))
+    ids, total, years = _page_of_ids(db, filters, terms, page, page_size)
     by_id = {m.id: m for m in db.scalars(select(Motion).where(Motion.id.in_(ids)))} if ids else {}
     hits = []
     for motion_id in ids:
@@ -148,21 +175,16 @@ def search_archive(db: Session, filters: ArchiveFilter, language: str, page: int
         shown = motion.text(language)
         # The words a reader wants around the match: the text and the objectives (the
         # search text also holds tags and names, which the result shows elsewhere).
-        readable = "\n".join([plain_text(shown.body)] + [
-            f"{o.number}. {o.title_in(shown.language)}" for o in motion.objectives])
-        hits.append(ArchiveHit(motion, shown, snippet(readable, terms)))
-    return ArchivePage(hits, total, page, page_size, terms)
+        hits.append(ArchiveHit(motion, shown, snippet(readable_text(shown), terms)))
+    return ArchivePage(hits, total, page, page_size, terms, years)
 
 
 def timeline(db: Session, filters: ArchiveFilter) -> list[tuple[int, int]]:
-    """(year, motions) for the same search, whatever year is chosen: the bar chart's data."""
+    """(year, motions) for a search, whatever year is chosen: the bar chart's data."""
     terms = terms_of.parse(filters.q)
-    query = select(Motion.year, func.count(Motion.id))
-    if not terms.empty:
-        matches = _matches(db, terms, filters.q)
-        query = query.where(Motion.id.in_(select(matches.c.motion_id)))
-    query = _filtered(query, filters, with_year=False).group_by(Motion.year).order_by(Motion.year)
-    return [(int(year), int(count)) for year, count in db.execute(query)]
+    if terms.empty:
+        return _timeline_without_words(db, filters)
+    return _page_of_ids(db, filters, terms, 1, 1)[2]
 
 
 def facets(db: Session) -> dict[str, list[Any]]:
@@ -189,7 +211,11 @@ def facets(db: Session) -> dict[str, list[Any]]:
 # --- snippets -------------------------------------------------------------------------------
 
 
-def _folded_with_positions(source: str) -> tuple[str, list[int]]:
+def _folded_with_positions(source: str) -> tuple[str, list[int] | range]:
+    """`source` folded, and for each folded character the index of the one it came from."""
+    folded_at_once = terms_of.fold(source)
+    if len(folded_at_once) == len(source):  # the usual case: one letter for one letter
+        return folded_at_once, range(len(source))
     folded, positions = [], []
     for index, char in enumerate(source):
         for piece in terms_of.fold(char):
@@ -200,7 +226,7 @@ def _folded_with_positions(source: str) -> tuple[str, list[int]]:
 
 def snippet(source: str, terms: terms_of.Terms, width: int = SNIPPET) -> str:
     """About `width` characters of `source` around the first term found, else its start."""
-    body = " ".join(source.split())
+    body = " ".join(source[:SNIPPET_SOURCE].split())
     folded, positions = _folded_with_positions(body)
     found = [folded.find(n) for n in terms.needles()]
     found = [f for f in found if f >= 0]

@@ -14,7 +14,7 @@ from starlette.routing import Route
 from governance import errors, i18n
 from governance.archive import exchange, feeds
 from governance.archive import services as archive
-from governance.archive.search import ArchiveFilter, facets, highlight, search_archive, timeline
+from governance.archive.search import ArchiveFilter, facets, highlight, search_archive
 from governance.auth.current import authenticate
 from governance.db import utcnow
 from governance.motions import attachments
@@ -104,14 +104,13 @@ async def archive_index(request: Request) -> Response:
     page_number = int_param(request, "page", 1) or 1
     language = text_language(request)
 
-    def load(db: Any) -> tuple[Any, Any, Any]:
-        return (search_archive(db, filters, language, page_number), timeline(db, filters),
-                facets(db))
+    def load(db: Any) -> tuple[Any, Any]:
+        return search_archive(db, filters, language, page_number), facets(db)
 
-    page, years, choices = await in_db(request, load)
+    page, choices = await in_db(request, load)
     return render(request, "archive/index.html", {
         **WORDS, "page": page, "filters": filters, "facets": choices,
-        "chart": timeline_chart(years), "years": years, "highlight": highlight,
+        "chart": timeline_chart(page.timeline), "years": page.timeline, "highlight": highlight,
         "text_language": language})
 
 
@@ -200,7 +199,7 @@ async def api_search(request: Request) -> Response:
                 "historical": h.motion.historical, "url": permalink(h.code)}
                 for h in page.hits],
             "total": page.total, "page": page.page, "page_size": page.page_size,
-            "timeline": [{"year": y, "motions": n} for y, n in timeline(db, filters)],
+            "timeline": [{"year": y, "motions": n} for y, n in page.timeline],
         }
 
     return ok(await in_db(request, load))

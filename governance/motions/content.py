@@ -24,15 +24,22 @@ MAX_OBJECTIVES = 99
 
 
 def refresh_search_text(motion: Motion) -> None:
-    """Rebuild what search reads for each language of `motion` (the indexes follow it)."""
+    """Rebuild what search reads for each language of `motion` (the indexes follow it): a first
+    line of names (code, tags, assembly, submitter), then the text and the objectives as plain
+    text, which is also where result snippets are cut from (see `readable_text`)."""
+    names = " · ".join(p for p in (motion.code, *motion.tag_names, motion.assembly_name,
+                                   motion.submitter) if p)
     for text in motion.texts:
-        parts = [motion.code, plain_text(text.body)]
+        parts = [names, plain_text(text.body)]
         for objective in motion.objectives:
             parts.append(f"{objective.number}. {objective.title_in(text.language)}")
             parts.append(plain_text(objective.body_in(text.language)))
-        parts.append(" · ".join(motion.tag_names))
-        parts.extend(p for p in (motion.assembly_name, motion.submitter) if p)
         text.search_text = "\n".join(p for p in parts if p)
+
+
+def readable_text(text: MotionText) -> str:
+    """The plain words of a text and its objectives, without the first line of names."""
+    return text.search_text.partition("\n")[2]
 
 
 def _motion(db: Session, motion_id: int) -> Motion:

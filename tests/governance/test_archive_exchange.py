@@ -174,8 +174,8 @@ def test_command_refuses_bad_files_in_one_line(tmp_path):
         b'{"format": "other/1", "motions": []}': "format",
         b'{"format": "asamblea.archive/1", "motions": [{"code": "X-1"}]}': "motions.0",
     }
-    for content, expected in cases.items():
-        (tmp_path / "bad.json").write_bytes(content)
+    for raw, expected in cases.items():
+        (tmp_path / "bad.json").write_bytes(raw)
         result = asamblea("archive", "import", "bad.json", cwd=tmp_path)
         assert result.returncode == 1
         assert len(result.stderr.strip().splitlines()) == 1 and expected in result.stderr
