@@ -93,6 +93,9 @@ def test_plan_page_shows_its_four_objectives_with_their_outcome(client):
                   "Organizational capacity of the network&#39;s structures and team"):
         assert title in page.text
     assert page.text.count('class="status status-adopted"') >= 5  # the plan and its four
+    # dated as precisely as the minutes are: the month, not an invented first day
+    history = page.text[page.text.index('id="history-heading"'):]
+    assert "January 2022" in history and "January 1, 2022" not in history
 
 
 def test_drafts_are_not_public_but_staff_may_open_them(client):
