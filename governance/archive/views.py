@@ -21,6 +21,7 @@ from governance.motions import attachments
 from governance.motions.api import LANG, choice_param, int_param, is_staff, text_language
 from governance.motions.pages import WORDS
 from governance.motions.workflow import KINDS, STATUSES
+from governance.results.services import verified_results
 from governance.web.api import Operations, Param, ok, path_int
 from governance.web.forms import in_db
 from governance.web.templating import render
@@ -117,11 +118,17 @@ async def archive_index(request: Request) -> Response:
 async def archive_motion(request: Request) -> Response:
     principal = await authenticate(request)
     code = request.path_params["code"]
-    found = await in_db(request, lambda db: archive.public_motion(db, code, is_staff(principal)))
+
+    def load(db: Any) -> tuple[Any, Any]:
+        found = archive.public_motion(db, code, is_staff(principal))
+        polls = [found.motion.result_poll_id] + [o.poll_id for o in found.motion.objectives]
+        return found, verified_results(db, [p for p in polls if p])
+
+    found, verified = await in_db(request, load)
     language = text_language(request)
     return render(request, "archive/motion.html", {
         **WORDS, "found": found, "motion": found.motion, "shown": found.motion.text(language),
-        "text_language": language})
+        "text_language": language, "verified": verified})
 
 
 async def archive_attachment(request: Request) -> Response:
