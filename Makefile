@@ -26,6 +26,9 @@ check: $(STAMP)  ## schema drift check against a scratch database
 	ASAMBLEA_DATABASE_URL=sqlite:///$(VENV)/check.db $(BIN)/asamblea db upgrade
 	ASAMBLEA_DATABASE_URL=sqlite:///$(VENV)/check.db $(BIN)/asamblea db check
 
+bench: $(STAMP)  ## timings: archive search over 10,000 motions (p50/p95)
+	$(BIN)/python bench/archive_search.py
+
 messages: $(STAMP)  ## how complete each language is, per catalog file
 	$(BIN)/python -m governance.i18n_catalog
 
