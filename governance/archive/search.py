@@ -25,13 +25,12 @@ MAX_PAGE_SIZE = 200
 SNIPPET = 200
 SNIPPET_SOURCE = 5_000  # a snippet is cut from the start of a long text
 PG_CONFIGS = {"es": "asamblea_es", "en": "asamblea_en", "pt": "asamblea_pt", "fr": "asamblea_fr"}
-# One language's matches; the expression is the one its GIN index in migration 0003 is built on.
+# One language's matches, read from the stored, weighted vector that migration 0003 creates
+# (motion_texts.search_vector) through that language's GIN index.
 _PG_BRANCH = (
-    "SELECT motion_id, -ts_rank(to_tsvector('CONFIG'::regconfig, title || ' ' || search_text), "
-    "websearch_to_tsquery('CONFIG'::regconfig, :q)) AS rank FROM motion_texts "
-    "WHERE language = 'LANGUAGE' AND "
-    "to_tsvector('CONFIG'::regconfig, title || ' ' || search_text) @@ "
-    "websearch_to_tsquery('CONFIG'::regconfig, :q)"
+    "SELECT motion_id, -ts_rank(search_vector, websearch_to_tsquery('CONFIG'::regconfig, :q)) "
+    "AS rank FROM motion_texts WHERE language = 'LANGUAGE' AND "
+    "search_vector @@ websearch_to_tsquery('CONFIG'::regconfig, :q)"
 )
 
 
