@@ -59,7 +59,8 @@ def cmd_user_create(args: argparse.Namespace) -> int:
             raise CommandError("the two passwords differ")
     settings = _settings()
     with _database(settings).transaction() as db:
-        user = services.create_staff_user(db, settings, args.username, args.role, password)
+        user = services.create_staff_user(db, settings, args.username, args.role, password,
+                                          actor="system:cli")
         print(f"Created {user.role} account {user.username}.")
     return 0
 
@@ -212,13 +213,73 @@ def cmd_restore(args: argparse.Namespace) -> int:
     settings = _settings()
     backup.restore(settings.database_url, Path(args.file))
     print(f"Database restored from {args.file}; verifying every signed result…")
+    return _verify_results(settings)
+
+
+def cmd_verify_results(args: argparse.Namespace) -> int:
+    """Any database (a PostgreSQL one after pg_restore, too): every signed result and the
+    audit trail's chain are checked again."""
+    return _verify_results(_settings())
+
+
+def _verify_results(settings) -> int:  # type: ignore[no-untyped-def]
+    from governance import backup
+    from governance.audit import services as audit
+
     with _database(settings).transaction(write=False) as db:
         checks = backup.verify_results(db, settings)
+        trail = audit.verify_stored(db)
     for check in checks:
         mark = "ok" if check.ok else "FAILED: " + "; ".join(check.failures)
         print(f"  poll {check.poll_id} ({check.title}): {mark}")
     print(f"{sum(c.ok for c in checks)} of {len(checks)} signed results verify.")
-    return 0 if all(c.ok for c in checks) else 1
+    if trail.ok:
+        print(f"The audit trail is whole: {trail.events} events, last hash {trail.head}")
+    else:
+        print("The audit trail is NOT whole: " + "; ".join(trail.problems[:10]))
+    return 0 if all(c.ok for c in checks) and trail.ok else 1
+
+
+def cmd_audit_export(args: argparse.Namespace) -> int:
+    from governance.audit import services
+    from governance.audit.chain import to_line
+
+    target = Path(args.file)
+    if target.exists():
+        raise CommandError(f"{args.file} exists already; choose a new file")
+    settings = _settings()
+    written = 0
+    with _database(settings).transaction(write=False) as db, target.open("xb") as out:
+        for event in services.iter_export(
+                lambda after: [services.export_event(e) for e in services.events_after(db, after)]):
+            out.write(to_line(event))
+            written += 1
+    print(f"{written} audit events written to {args.file}")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    """Offline: recompute the hash chain of an exported trail (JSON lines)."""
+    from governance.audit.chain import read_lines, verify_chain
+
+    try:
+        with open(args.file, "rb") as handle:
+            check = verify_chain(read_lines(handle))
+    except OSError as exc:
+        raise CommandError(f"cannot read {args.file}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise CommandError(f"{args.file}: {exc}") from None
+    if args.head and check.head != args.head.lower():
+        check = type(check)(False, check.events, [*check.problems,
+                            f"the last hash is {check.head}, not the expected {args.head}"],
+                            check.head)
+    if check.ok:
+        print(f"The audit trail is whole: {check.events} events, last hash {check.head}")
+        return 0
+    print(f"The audit trail is NOT whole ({check.events} events read):", file=sys.stderr)
+    for problem in check.problems:
+        print(f"  {problem}", file=sys.stderr)
+    return 1
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -328,6 +389,22 @@ def build_parser() -> argparse.ArgumentParser:
     archive_export.add_argument("--out", metavar="FILE.json", help="default: standard output")
     archive_export.set_defaults(run=cmd_archive_export)
 
+    audit = sub.add_parser("audit", help="the audit trail of staff actions").add_subparsers(
+        dest="audit", required=True)
+    export_trail = audit.add_parser("export", help="write the whole trail as JSON lines")
+    export_trail.add_argument("file", metavar="FILE")
+    export_trail.set_defaults(run=cmd_audit_export)
+    verify_trail = audit.add_parser("verify", help="check an exported trail's hash chain, offline")
+    verify_trail.add_argument("file", metavar="FILE")
+    verify_trail.add_argument("--head", metavar="HASH",
+                              help="fail unless the last event's hash is this one (noted earlier)")
+    verify_trail.set_defaults(run=cmd_audit_verify)
+
+    verify_results = sub.add_parser(
+        "verify-results", help="re-verify every signed result and the audit trail of the "
+        "database (after a restore)")
+    verify_results.set_defaults(run=cmd_verify_results)
+
     verify = sub.add_parser("verify", help="verify an audit bundle offline")
     verify.add_argument("path", metavar="PATH")
     verify.set_defaults(run=cmd_verify)
@@ -350,7 +427,7 @@ def _terminal_language() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
-    if args.command not in ("verify", "cosign"):
+    if args.command not in ("verify", "cosign") and getattr(args, "audit", "") != "verify":
         from governance import i18n
 
         i18n.set_language(_terminal_language())

@@ -1,16 +1,14 @@
 """A server killed with SIGKILL in the middle of voting loses no acknowledged ballot: every
-receipt returned before the kill is in the ledger exactly once after a restart (SQLite and
-PostgreSQL alike: this uses the test database URL)."""
+receipt returned before the kill is in the ledger exactly once after a restart, the ledger has
+no hole, and the restarted server goes on from where the ledger stopped (SQLite and PostgreSQL
+alike: this uses the test database URL)."""
 
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import httpx2
@@ -19,42 +17,30 @@ from sqlalchemy import func, select
 
 from governance.polls.models import Ballot
 from tests.factories_polls import assembly_in_session, ensure_key, open_poll
+from tests.server_process import Server, free_port, start_server
 
 pytestmark = pytest.mark.slow
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+DELEGATES = 120
+KILL_AFTER = 40
+THREADS = 8
 
 
-def start_server(settings, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "ASAMBLEA_DATABASE_URL": settings.database_url,
-           "ASAMBLEA_DATA_DIR": str(settings.data_dir), "ASAMBLEA_CHECKPOINT_SECONDS": "0"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "governance.cli", "serve", "--port", str(port),
-         "--workers", str(workers)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx2.get(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=1).is_success:
-                return process
-        except httpx2.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise AssertionError("the server did not start")
-
-
-def vote_until_killed(base: str, session, poll_id: int, process, kill_after: int) -> list[str]:
-    """Delegates vote from 8 threads; the server is killed after `kill_after` receipts."""
+def vote_until_killed(server: Server, session, poll_id: int) -> tuple[list[str], set[int]]:
+    """Delegates vote from 8 threads; the server is killed once KILL_AFTER receipts came back.
+    Returns the receipts and the delegates whose request got no answer."""
     receipts: list[str] = []
+    unanswered: set[int] = set()
+    refused: list[str] = []
     lock = threading.Lock()
+    killed = threading.Event()
 
     def delegate(indexes: list[int]) -> None:
-        with httpx2.Client(base_url=base, timeout=10) as http:
+        with httpx2.Client(base_url=server.base, timeout=30) as http:
             for index in indexes:
+                if killed.is_set():
+                    unanswered.add(index)
+                    continue
                 try:
                     login = http.post("/api/v1/login", json={
                         "credential": session.delegations[index].credential})
@@ -63,40 +49,42 @@ def vote_until_killed(base: str, session, poll_id: int, process, kill_after: int
                                      headers={"Authorization": f"Bearer {token}"},
                                      json={"choice": "yes" if index % 3 else "no"})
                 except (httpx2.TransportError, ValueError, KeyError):
-                    return  # the server is gone
-                if cast.status_code == 201:
-                    with lock:
-                        receipts.append(cast.json()["receipt"])
-                        if len(receipts) == kill_after:
-                            process.send_signal(signal.SIGKILL)
+                    unanswered.add(index)  # the server is gone (or going)
+                    continue
+                if cast.status_code != 201:
+                    refused.append(cast.text)
+                    continue
+                with lock:
+                    receipts.append(cast.json()["receipt"])
+                    if len(receipts) == KILL_AFTER:
+                        server.kill()
+                        killed.set()
 
-    count = len(session.delegations)
-    threads = [threading.Thread(target=delegate, args=(list(range(i, count, 8)),))
-               for i in range(8)]
+    threads = [threading.Thread(target=delegate, args=(list(range(i, DELEGATES, THREADS)),))
+               for i in range(THREADS)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(60)
-    return receipts
+        thread.join(120)
+        assert not thread.is_alive(), "a voting thread hung"
+    assert refused == []
+    return receipts, unanswered
 
 
 @pytest.mark.parametrize("run", [1, 2])
-def test_sigkill_loses_no_acknowledged_ballot(database, settings, run):
+def test_sigkill_loses_no_acknowledged_ballot(database, settings, tmp_path, run):
     ensure_key(settings)
     with database.transaction() as db:
-        session = assembly_in_session(db, settings, [10] * 120)
+        session = assembly_in_session(db, settings, [10] * DELEGATES)
         poll_id = open_poll(db, session.assembly_id)
-    port = free_port()
-    process = start_server(settings, port)
+    server = start_server(settings, tmp_path / "server.log")
     try:
-        receipts = vote_until_killed(f"http://127.0.0.1:{port}", session, poll_id, process,
-                                     kill_after=40)
-        process.wait(10)
+        receipts, unanswered = vote_until_killed(server, session, poll_id)
     finally:
-        if process.poll() is None:
-            process.kill()
-    assert len(receipts) >= 40
-    restarted = start_server(settings, free_port())
+        server.stop()
+    assert len(receipts) >= KILL_AFTER, server.output()
+    assert server.process.returncode == -9  # it really was killed, not stopped
+    restarted = start_server(settings, tmp_path / "restarted.log")
     try:
         with database.transaction(write=False) as db:
             for receipt in receipts:
@@ -105,9 +93,22 @@ def test_sigkill_loses_no_acknowledged_ballot(database, settings, run):
                 assert found == 1, receipt
             seqs = sorted(db.scalars(select(Ballot.seq).where(Ballot.poll_id == poll_id)))
         assert seqs == list(range(len(seqs)))  # no hole and no repeat in the ledger
+        assert len(seqs) >= len(receipts)  # a ballot may be durable before its answer left
+        # the restarted server takes the next ballot at the next position of the ledger
+        assert unanswered, "the kill came after everyone had voted"
+        with database.transaction(write=False) as db:
+            done = set(db.scalars(select(Ballot.delegate_id).where(Ballot.poll_id == poll_id)))
+        index = next(i for i in sorted(unanswered)
+                     if session.delegations[i].delegate_id not in done)
+        with httpx2.Client(base_url=restarted.base, timeout=30) as http:
+            token = http.post("/api/v1/login", json={
+                "credential": session.delegations[index].credential}).json()["token"]
+            cast = http.post(f"/api/v1/polls/{poll_id}/ballots", json={"choice": "abstain"},
+                             headers={"Authorization": f"Bearer {token}"})
+        assert cast.status_code == 201, cast.text
+        assert cast.json()["seq"] == len(seqs)
     finally:
-        restarted.terminate()
-        restarted.wait(10)
+        restarted.stop()
 
 
 def test_server_refuses_a_database_without_schema(tmp_path: Path):

@@ -23,14 +23,24 @@ from governance.assemblies.common import (
 from governance.audit.services import export_event
 from governance.auth.current import require
 from governance.db import utcnow
-from governance.web.api import Operations, Param, ok, path_int, read_body, read_json
+from governance.web.api import (
+    ID,
+    MAX_PAGE,
+    Operations,
+    Param,
+    ok,
+    path_int,
+    query_int,
+    read_body,
+    read_json,
+)
 from governance.web.forms import in_db
 
 api = Operations(tag="assemblies")
 
-ASSEMBLY_ID = Param("assembly_id", "path", {"type": "integer"})
-DELEGATE_ID = Param("delegate_id", "path", {"type": "integer"})
-PROXY_ID = Param("proxy_id", "path", {"type": "integer"})
+ASSEMBLY_ID = Param("assembly_id", "path", ID)
+DELEGATE_ID = Param("delegate_id", "path", ID)
+PROXY_ID = Param("proxy_id", "path", ID)
 BASE = "/assemblies/{assembly_id:int}"
 
 
@@ -94,18 +104,16 @@ async def change_state(request: Request) -> Response:
         roles=READERS, response=schemas.DELEGATE_LIST, errors=[404, 422],
         params=[ASSEMBLY_ID, Param("q"), Param("status", schema={
             "type": "string", "enum": ["active", "present", "absent", "revoked"]}),
-            Param("page", schema={"type": "integer", "minimum": 1})])
+            Param("page", schema={"type": "integer", "minimum": 1, "maximum": MAX_PAGE})])
 async def list_delegates(request: Request) -> Response:
     await require(request, *READERS)
     assembly_id = path_int(request, "assembly_id")
     q = (request.query_params.get("q") or "").strip()[:100] or None
     status = request.query_params.get("status") or None
-    raw_page = request.query_params.get("page") or "1"
-    if not raw_page.isdigit():
-        raise errors.InvalidInput("%(field)s must be a positive whole number.", field="page")
+    page_number = query_int(request, "page", 1, MAX_PAGE)
 
     def load(db: Session) -> dict[str, Any]:
-        page = services.list_delegates(db, assembly_id, q, status, int(raw_page))
+        page = services.list_delegates(db, assembly_id, q, status, page_number)
         return {"delegates": [services.delegate_dict(r) for r in page.rows], "total": page.total,
                 "page": page.page, "page_size": page.page_size}
 

@@ -93,6 +93,10 @@ def _when(value: Any, name: str, required: bool) -> datetime | None:
                                       "2026-03-14T09:00:00-05:00.", field=name) from None
     if moment.tzinfo is None:
         raise errors.InvalidInput("%(field)s needs a time zone offset, like -05:00.", field=name)
+    # Years 1 and 9999 cannot even be turned into UTC; no assembly is that far off anyway.
+    if not 1900 <= moment.year <= 2200:
+        raise errors.InvalidInput("%(field)s must be a date between the years 1900 and 2200.",
+                                  field=name)
     return moment
 
 
@@ -124,7 +128,8 @@ def clean(fields: dict[str, Any]) -> dict[str, Any]:
         raise errors.InvalidInput("%(field)s must be one of %(allowed)s.", field="quorum_mode",
                                   allowed=", ".join(QUORUM_MODES))
     poll_defaults = fields.get("poll_defaults") or {}
-    if not isinstance(poll_defaults, dict):
+    if not isinstance(poll_defaults, dict) or not isinstance(poll_defaults.get("rules", {}),
+                                                              dict):
         raise errors.InvalidInput("%(field)s must be an object.", field="poll_defaults")
     return {
         "title": title, "kind": kind, "weighting": weighting.to_dict(),

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from governance import errors
 from governance.assemblies.models import Delegate
-from governance.auth import passwords
+from governance.auth import passwords, throttle
 from governance.auth import services as auth
 from governance.auth.models import LoginSession
 from governance.settings import Settings
@@ -113,19 +113,23 @@ def replace_credential(db: Session, settings: Settings, delegate: Delegate, now:
 # --- logging in -----------------------------------------------------------------------------
 
 
-def throttle_account(typed: str, client: str) -> str:
-    """Failures are counted per credential identifier (and, by the caller, per client address);
-    input that has no identifier counts against the client alone."""
+def throttle_account(db: Session, typed: str) -> str:
+    """What failures are counted against: `credential:<identifier>` when the typed identifier
+    belongs to a credential, else `credential?:<what was typed as one>` (see auth.throttle:
+    only those count against the client's address)."""
     identifier = normalize_identifier(typed)
-    return "credential:" + (identifier or "?" + client)
+    if identifier is not None and db.scalar(select(Delegate.id).where(
+            Delegate.credential_id == identifier, Delegate.revoked_at.is_(None))) is not None:
+        return "credential:" + identifier
+    return throttle.UNKNOWN_IDENTIFIER + (identifier or "")
 
 
 def login_delegate(db: Session, settings: Settings, typed: str, client: str,
                    now: datetime) -> tuple[str, Delegate]:
     """A session for the delegate whose credential this is; raises NotAuthenticated (recorded
     by the caller with `record_failure`, since this transaction rolls back) or RateLimited."""
-    account = throttle_account(typed, client)
-    auth.check_throttle(db, account, client, now)
+    account = throttle_account(db, typed)
+    throttle.check_credential(db, account, client, now)
     normalized = normalize(typed)
     if normalized is None:
         raise errors.NotAuthenticated(
@@ -145,8 +149,12 @@ def login_delegate(db: Session, settings: Settings, typed: str, client: str,
     return auth.start_session(db, settings, now, delegate_id=delegate.id), delegate
 
 
-def record_failure(db: Session, typed: str, client: str, now: datetime) -> None:
-    auth.record_attempt(db, "credential", throttle_account(typed, client), client, False, now)
+def record_failure(db: Session, typed: str, client: str, now: datetime,
+                   limited: bool = False) -> None:
+    """Log a failed (or, with `limited`, a throttled) credential login; the secret part of
+    what was typed is never stored."""
+    auth.record_attempt(db, "credential", throttle_account(db, typed), client, False, now,
+                        limited)
 
 
 def check_in_target(db: Session, typed: str) -> tuple[int, str] | None:

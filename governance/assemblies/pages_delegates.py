@@ -16,7 +16,7 @@ from governance.assemblies.common import COMMITTEE, READERS, actor, login_url, n
 from governance.auth.current import require
 from governance.auth.services import Principal
 from governance.db import utcnow
-from governance.web.api import path_int
+from governance.web.api import MAX_PAGE, path_int
 from governance.web.forms import in_db, read_form, text
 from governance.web.templating import render
 
@@ -25,7 +25,9 @@ BASE = "/assemblies/{assembly_id:int}"
 
 def _page_number(request: Request) -> int:
     raw = request.query_params.get("page") or "1"
-    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    # a page beyond any list shows the last rows, not a database error
+    return min(int(raw), MAX_PAGE) if raw.isascii() and raw.isdigit() and len(raw) < 10 and (
+        int(raw) > 0) else 1
 
 
 async def _list_page(request: Request, error: str | None = None, status: int = 200,

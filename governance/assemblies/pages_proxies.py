@@ -103,7 +103,8 @@ async def proxy_letter(request: Request) -> Response:
     # Always a download, in a sandbox: an uploaded file never runs as part of our pages.
     return FileResponse(path, media_type=proxy.letter_content_type,
                         filename=proxy.letter_filename or path.name,
-                        headers={"Content-Security-Policy": "sandbox; default-src 'none'"})
+                        headers={"Content-Security-Policy": "sandbox; default-src 'none'; "
+                                 "base-uri 'none'; frame-ancestors 'none'"})
 
 
 routes = [

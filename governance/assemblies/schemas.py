@@ -9,7 +9,7 @@ from governance.assemblies.models import KINDS, QUORUM_MODES, STATES
 
 Schema = dict[str, Any]
 
-_ID: Schema = {"type": "integer", "minimum": 1}
+_ID: Schema = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}  # a row id
 _TIME: Schema = {"type": "string", "format": "date-time"}
 _OPTIONAL_TIME: Schema = {"type": ["string", "null"], "format": "date-time"}
 _PERCENT: Schema = {"type": "integer", "minimum": 0, "maximum": 100}
@@ -21,12 +21,17 @@ WEIGHTING: Schema = {
         "scheme": {"type": "string", "enum": ["equal", "members", "sqrt", "bands"]},
         "bands": {"type": "array", "maxItems": 50, "items": {
             "type": "object", "required": ["min_members", "weight"],
-            "properties": {"min_members": {"type": "integer", "minimum": 0},
-                           "weight": {"type": "integer", "minimum": 1}},
+            "properties": {"min_members": {"type": "integer", "minimum": 0,
+                                           "maximum": 10_000_000},
+                           "weight": {"type": "integer", "minimum": 1, "maximum": 10_000_000}},
             "additionalProperties": False}},
-        "max_weight": {"type": ["integer", "null"], "minimum": 1},
+        "max_weight": {"type": ["integer", "null"], "minimum": 1, "maximum": 10_000_000},
     },
     "additionalProperties": False,
+    # bands belong to the `bands` scheme, which needs at least one
+    "if": {"properties": {"scheme": {"const": "bands"}}},
+    "then": {"required": ["bands"], "properties": {"bands": {"minItems": 1}}},
+    "else": {"properties": {"bands": {"maxItems": 0}}},
 }
 _ASSEMBLY_FIELDS: Schema = {
     "title": {"type": "string", "minLength": 1, "maxLength": 200},
@@ -43,7 +48,12 @@ _ASSEMBLY_FIELDS: Schema = {
     "quorum_mode": {"type": "string", "enum": list(QUORUM_MODES),
                     "description": "both shares (and) or either (or)"},
     "self_check_in": {"type": "boolean"},
-    "poll_defaults": {"type": "object"},
+    "poll_defaults": {
+        "type": "object", "additionalProperties": False,
+        "description": "what new polls start with; rules as in createPoll",
+        "properties": {"allow_split": {"type": "boolean"}, "allow_revote": {"type": "boolean"},
+                       "secret": {"type": "boolean"},
+                       "rules": {"type": "object", "maxProperties": 20}}},
 }
 CREATE_ASSEMBLY: Schema = {"type": "object", "required": ["title", "starts_at", "weighting"],
                            "properties": _ASSEMBLY_FIELDS, "additionalProperties": False}

@@ -1,29 +1,23 @@
-"""Recording staff actions in the hash-chained trail, and checking the chain."""
+"""Recording staff actions in the hash-chained trail, reading it back, and checking the chain."""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ballots.canonical import canonical_json
+from governance.audit.chain import GENESIS, ChainCheck, event_hash
+from governance.audit.chain import verify_chain as _verify_dicts
 from governance.audit.models import AuditEvent, AuditHead
 from governance.db import utcnow
 
-GENESIS = "0" * 64
+__all__ = ["GENESIS", "ChainCheck", "event_hash", "record", "verify_chain", "export_event",
+           "events", "events_after", "head", "count", "iter_export", "verify_stored"]
 
-
-def event_hash(prev_hash: str, seq: int, at: str, actor: str, action: str, subject: str,
-               details: dict[str, Any]) -> str:
-    """SHA-256 over the previous hash and the event's canonical JSON (RFC 8785)."""
-    body = canonical_json({"seq": seq, "at": at, "actor": actor, "action": action,
-                           "subject": subject, "details": details})
-    return hashlib.sha256(bytes.fromhex(prev_hash) + body).hexdigest()
+EXPORT_BATCH = 1000
 
 
 def record(db: Session, actor: str, action: str, subject: str,
@@ -31,42 +25,23 @@ def record(db: Session, actor: str, action: str, subject: str,
     """Append one event. Call it inside the transaction that makes the change it records."""
     details = details or {}
     at = (now or utcnow()).replace(microsecond=0)
-    head = db.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
-    if head is None:
-        head = AuditHead(id=1, seq=-1, hash=GENESIS)
-        db.add(head)
-    seq = head.seq + 1
-    digest = event_hash(head.hash, seq, at.isoformat(), actor, action, subject, details)
+    head_row = db.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
+    if head_row is None:
+        head_row = AuditHead(id=1, seq=-1, hash=GENESIS)
+        db.add(head_row)
+    seq = head_row.seq + 1
+    digest = event_hash(head_row.hash, seq, at.isoformat(), actor, action, subject, details)
     event = AuditEvent(seq=seq, at=at, actor=actor, action=action, subject=subject,
-                       details=details, prev_hash=head.hash, hash=digest)
+                       details=details, prev_hash=head_row.hash, hash=digest)
     db.add(event)
-    head.seq, head.hash = seq, digest
+    head_row.seq, head_row.hash = seq, digest
     db.flush()
     return event
 
 
-@dataclass(frozen=True)
-class ChainCheck:
-    ok: bool
-    events: int
-    problems: list[str]
-
-
 def verify_chain(events: Iterable[AuditEvent | dict[str, Any]]) -> ChainCheck:
     """Recompute every link; report each broken one."""
-    prev, problems, count = GENESIS, [], 0
-    for count, raw in enumerate(events, start=1):
-        e = raw if isinstance(raw, dict) else export_event(raw)
-        if e["seq"] != count - 1:
-            problems.append(f"event {count - 1}: sequence says {e['seq']}")
-        if e["prev_hash"] != prev:
-            problems.append(f"event {e['seq']}: previous hash does not match")
-        expected = event_hash(prev, e["seq"], e["at"], e["actor"], e["action"], e["subject"],
-                              e["details"])
-        if e["hash"] != expected:
-            problems.append(f"event {e['seq']}: hash does not match its content")
-        prev = e["hash"]
-    return ChainCheck(not problems, count, problems)
+    return _verify_dicts(e if isinstance(e, dict) else export_event(e) for e in events)
 
 
 def export_event(event: AuditEvent) -> dict[str, Any]:
@@ -80,3 +55,50 @@ def events(db: Session, subject_prefix: str | None = None, limit: int = 500) -> 
     if subject_prefix:
         query = query.where(AuditEvent.subject.startswith(subject_prefix))
     return list(db.scalars(query.limit(limit)))
+
+
+def events_after(db: Session, after_seq: int = -1, limit: int = EXPORT_BATCH,
+                 newest_first: bool = False) -> list[AuditEvent]:
+    """A page of the trail: events after `after_seq` in order (or, newest first, before it
+    when given)."""
+    query = select(AuditEvent)
+    if newest_first:
+        if after_seq >= 0:
+            query = query.where(AuditEvent.seq < after_seq)
+        query = query.order_by(AuditEvent.seq.desc())
+    else:
+        query = query.where(AuditEvent.seq > after_seq).order_by(AuditEvent.seq)
+    return list(db.scalars(query.limit(max(1, min(limit, EXPORT_BATCH)))))
+
+
+def head(db: Session) -> tuple[int, str]:
+    """(seq, hash) of the last event; (-1, GENESIS) for an empty trail."""
+    row = db.get(AuditHead, 1)
+    return (row.seq, row.hash) if row is not None else (-1, GENESIS)
+
+
+def count(db: Session) -> int:
+    return db.scalar(select(func.count()).select_from(AuditEvent)) or 0
+
+
+def iter_export(fetch: Any) -> Iterator[dict[str, Any]]:
+    """Every event in order, fetched in batches by `fetch(after_seq)` (a list of dicts)."""
+    after = -1
+    while True:
+        batch = fetch(after)
+        yield from batch
+        if len(batch) < EXPORT_BATCH:
+            return
+        after = batch[-1]["seq"]
+
+
+def verify_stored(db: Session) -> ChainCheck:
+    """Check the whole stored trail, and that its last event is the recorded head."""
+    check = verify_chain(iter_export(
+        lambda after: [export_event(e) for e in events_after(db, after)]))
+    seq, digest = head(db)
+    if check.head != digest or check.events != seq + 1:
+        problems = [*check.problems,
+                    f"the trail ends at event {check.events - 1} but its head is event {seq}"]
+        return ChainCheck(False, check.events, problems, check.head)
+    return check

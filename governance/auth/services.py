@@ -12,17 +12,15 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from governance import errors
-from governance.auth import passwords
+from governance.audit import services as audit
+from governance.auth import passwords, throttle
 from governance.auth.models import STAFF_ROLES, AuthAttempt, LoginSession, StaffUser
 from governance.settings import Settings
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,80}$")
 
-# Throttling: at most this many failures in the window, per account and per client address.
-# The window is short so that an attacker can slow a real person down but never lock them out.
-WINDOW = timedelta(minutes=10)
-MAX_FAILURES_PER_ACCOUNT = 10
-MAX_FAILURES_PER_CLIENT = 50
+# Login throttling lives in governance.auth.throttle; WINDOW is re-exported for callers.
+WINDOW = throttle.WINDOW
 TOUCH_EVERY = timedelta(seconds=60)
 
 
@@ -54,7 +52,8 @@ def new_token() -> str:
 
 
 def create_staff_user(
-    db: Session, settings: Settings, username: str, role: str, password: str
+    db: Session, settings: Settings, username: str, role: str, password: str,
+    actor: str = "system",
 ) -> StaffUser:
     if not USERNAME.match(username):
         raise errors.InvalidInput(
@@ -76,31 +75,24 @@ def create_staff_user(
     )
     db.add(user)
     db.flush()
+    audit.record(db, actor, "staff.create", f"staff:{user.id}",
+                 {"username": username, "role": role})
     return user
 
 
-# --- throttling -----------------------------------------------------------------------------
-
-
-def check_throttle(db: Session, account: str, client: str, now: datetime) -> None:
-    since = now - WINDOW
-    failures = select(func.count()).where(AuthAttempt.at >= since, AuthAttempt.success.is_(False))
-    by_account = db.scalar(failures.where(AuthAttempt.account == account)) or 0
-    by_client = db.scalar(failures.where(AuthAttempt.client == client)) or 0
-    if by_account >= MAX_FAILURES_PER_ACCOUNT or by_client >= MAX_FAILURES_PER_CLIENT:
-        raise errors.RateLimited(
-            "Too many failed attempts. Wait %(minutes)s minutes and try again, "
-            "or ask the secretariat for help.",
-            retry_after=int(WINDOW.total_seconds()),
-            minutes=int(WINDOW.total_seconds() // 60),
-        )
+# --- login attempts ---------------------------------------------------------------------
 
 
 def record_attempt(
-    db: Session, kind: str, account: str, client: str, success: bool, now: datetime
+    db: Session, kind: str, account: str, client: str, success: bool, now: datetime,
+    limited: bool = False,
 ) -> None:
-    db.add(AuthAttempt(kind=kind, account=account[:120], client=client[:64],
-                       success=success, at=now))
+    """Log one login attempt in UTC (kind `password` or `credential`)."""
+    throttle.record(db, kind, account, client, success, now, limited)
+
+
+def staff_account(username: str) -> str:
+    return "user:" + username.lower()
 
 
 # --- sessions -------------------------------------------------------------------------------
@@ -133,18 +125,19 @@ def start_session(
 def login_staff(
     db: Session, settings: Settings, username: str, password: str, client: str, now: datetime
 ) -> tuple[str, StaffUser]:
-    account = "user:" + username.lower()
-    check_throttle(db, account, client, now)
+    account = staff_account(username)
+    throttle.check_staff(db, account, client, now)
     user = db.scalar(select(StaffUser).where(StaffUser.username == username))
     stored = user.password_hash if user and user.active else passwords.dummy_hash(
         settings.password_hashing
     )
     good = passwords.verify_secret(settings.password_hashing, stored, password)
-    record_attempt(db, "password", account, client, good and user is not None, now)
     if not good or user is None or not user.active:
+        # Recorded by the caller (record_attempt), since this transaction rolls back.
         raise errors.NotAuthenticated(
             "The username or password is not right.", code="bad_login"
         )
+    record_attempt(db, "password", account, client, True, now)
     return start_session(db, settings, now, staff_user_id=user.id), user
 
 
@@ -189,3 +182,40 @@ def touch(db: Session, token: str, now: datetime) -> None:
 
 def end_session(db: Session, token: str) -> None:
     db.execute(delete(LoginSession).where(LoginSession.token_hash == token_hash(token)))
+
+
+# --- the attempts log, for auditors ---------------------------------------------------------
+
+ATTEMPT_KINDS = ("password", "credential", "password:limited", "credential:limited")
+
+
+@dataclass(frozen=True)
+class AttemptsPage:
+    attempts: list[AuthAttempt]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def list_attempts(db: Session, page: int = 1, page_size: int = 100, kind: str | None = None,
+                  success: bool | None = None) -> AttemptsPage:
+    """Login attempts, newest first."""
+    query = select(AuthAttempt)
+    if kind:
+        query = query.where(AuthAttempt.kind == kind)
+    if success is not None:
+        query = query.where(AuthAttempt.success.is_(success))
+    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.scalars(query.order_by(AuthAttempt.at.desc(), AuthAttempt.id.desc())
+                      .offset((page - 1) * page_size).limit(page_size))
+    return AttemptsPage(list(rows), total, page, page_size)
+
+
+def attempt_dict(attempt: AuthAttempt) -> dict[str, object]:
+    return {"id": attempt.id, "at": attempt.at.isoformat().replace("+00:00", "Z"),
+            "kind": attempt.kind, "account": attempt.account, "client": attempt.client,
+            "success": attempt.success}

@@ -114,7 +114,7 @@ async def login_submit(request: Request) -> Response:
             write=True,
         )
     except (errors.NotAuthenticated, errors.RateLimited) as exc:
-        await _record_failure(request, exc, "user:" + username.lower(), client, now)
+        await _record_failure(request, exc, username, client, now)
         from governance import i18n
 
         return render(
@@ -132,15 +132,15 @@ async def login_submit(request: Request) -> Response:
 
 
 async def _record_failure(
-    request: Request, exc: Exception, account: str, client: str, now: Any
+    request: Request, exc: Exception, username: str, client: str, now: Any
 ) -> None:
     # The failed attempt's transaction rolled back with the error; record it on its own.
-    if isinstance(exc, errors.NotAuthenticated):
-        await in_db(
-            request,
-            lambda db: services.record_attempt(db, "password", account, client, False, now),
-            write=True,
-        )
+    account, limited = services.staff_account(username), isinstance(exc, errors.RateLimited)
+    await in_db(
+        request,
+        lambda db: services.record_attempt(db, "password", account, client, False, now, limited),
+        write=True,
+    )
 
 
 async def credential_submit(request: Request) -> Response:
@@ -177,10 +177,11 @@ async def _delegate_login(request: Request, typed: str, client: str, now: Any) -
             lambda db: credentials.login_delegate(db, settings, typed, client, now),
             write=True,
         )
-    except errors.NotAuthenticated:
+    except (errors.NotAuthenticated, errors.RateLimited) as exc:
         # The failed attempt's transaction rolled back with the error; record it on its own.
-        await in_db(request, lambda db: credentials.record_failure(db, typed, client, now),
-                    write=True)
+        limited = isinstance(exc, errors.RateLimited)
+        await in_db(request, lambda db: credentials.record_failure(db, typed, client, now,
+                                                                   limited), write=True)
         raise
     return token  # type: ignore[no-any-return]
 
@@ -213,8 +214,8 @@ async def api_login(request: Request) -> Response:
                                            client, now),
             write=True,
         )
-    except errors.NotAuthenticated as exc:
-        await _record_failure(request, exc, "user:" + body["username"].lower(), client, now)
+    except (errors.NotAuthenticated, errors.RateLimited) as exc:
+        await _record_failure(request, exc, body["username"], client, now)
         raise
     return ok({"token": token, "role": user.role, "expires_at": _expires_at(request)})
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from governance import errors
+from governance.audit import services as audit
 from governance.organizations import importer
 from governance.organizations.countries import REGION_OF, country_code
 from governance.organizations.models import (
@@ -165,27 +167,38 @@ def _ensure_unique(db: Session, name: str, country: str, except_id: int | None =
                               name=name, country=country)
 
 
-def create_organization(db: Session, fields: dict[str, Any]) -> Organization:
+def create_organization(db: Session, fields: dict[str, Any],
+                        actor: str = "system") -> Organization:
     values = _clean(fields, partial=False)
     _ensure_unique(db, values["name"], values["country"])
     organization = Organization(kind="small_producer", standing="active")
     db.add(organization)
     _apply(db, organization, values)
     db.flush()
+    audit.record(db, actor, "organization.create", f"organization:{organization.id}",
+                 _audited(values))
     return organization
 
 
-def update_organization(db: Session, organization_id: int, fields: dict[str, Any]) -> Organization:
+def update_organization(db: Session, organization_id: int, fields: dict[str, Any],
+                        actor: str = "system") -> Organization:
     organization = get_organization(db, organization_id)
     values = _clean(fields, partial=True)
     _ensure_unique(db, values.get("name", organization.name),
                    values.get("country", organization.country), organization.id)
     _apply(db, organization, values)
     db.flush()
+    audit.record(db, actor, "organization.update", f"organization:{organization.id}",
+                 _audited(values))
     return organization
 
 
-def import_organizations(db: Session, raw: bytes) -> ImportReport:
+def _audited(values: dict[str, Any]) -> dict[str, Any]:
+    """The values as the trail keeps them (plain JSON)."""
+    return {k: list(v) if isinstance(v, tuple | list) else v for k, v in values.items()}
+
+
+def import_organizations(db: Session, raw: bytes, actor: str = "system") -> ImportReport:
     """Create or update (matched by name and country) every good row, in one transaction."""
     try:
         rows, rejected = importer.parse(raw)
@@ -212,6 +225,11 @@ def import_organizations(db: Session, raw: bytes) -> ImportReport:
             values["networks"] = list(row.networks)
         _apply(db, organization, values)
     db.flush()
+    # One entry per import: the file is named by its SHA-256, so the committee's copy of it
+    # shows exactly what changed the registry.
+    audit.record(db, actor, "organization.import", "registry",
+                 {"sha256": hashlib.sha256(raw).hexdigest(), "bytes": len(raw),
+                  "imported": imported, "updated": updated, "rejected": len(rejected)})
     return ImportReport(imported, updated, rejected)
 
 

@@ -11,10 +11,21 @@ from starlette.routing import Route
 
 from governance import errors, i18n
 from governance.auth.current import require
+from governance.auth.services import Principal
 from governance.organizations import importer, services
 from governance.organizations.countries import REGION_NAMES, country_name
 from governance.organizations.models import KINDS, REGIONS, STANDINGS
-from governance.web.api import Operations, Param, ok, path_int, read_body, read_json
+from governance.web.api import (
+    ID,
+    MAX_PAGE,
+    Operations,
+    Param,
+    ok,
+    path_int,
+    query_int,
+    read_body,
+    read_json,
+)
 from governance.web.forms import in_db, read_form
 from governance.web.templating import render
 
@@ -72,18 +83,19 @@ FILTER_PARAMS = (
     Param("network"),
     Param("standing", schema={"type": "string", "enum": list(STANDINGS)}),
     Param("q", description="part of the name"),
-    Param("page", schema={"type": "integer", "minimum": 1}),
+    Param("page", schema={"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
     Param("page_size", schema={"type": "integer", "minimum": 1, "maximum": 500}),
 )
 
 
+def actor(principal: Principal) -> str:
+    return f"staff:{principal.name}"
+
+
 def _int_param(request: Request, name: str, default: int) -> int:
-    raw = request.query_params.get(name, "")
-    if not raw:
-        return default
-    if not raw.isdigit():
-        raise errors.InvalidInput("%(field)s must be a positive whole number.", field=name)
-    return int(raw)
+    # Pages and page sizes have a ceiling: no query asks the database for an absurd offset.
+    maximum = services.MAX_PAGE_SIZE if name == "page_size" else MAX_PAGE
+    return query_int(request, name, default, maximum)
 
 
 def _filters(request: Request) -> services.RegistryFilter:
@@ -143,7 +155,7 @@ async def import_page(request: Request) -> Response:
 
 
 async def import_submit(request: Request) -> Response:
-    await require(request, *EDITORS)
+    principal = await require(request, *EDITORS)
     form = await read_form(request)
     upload = form.get("file")
     try:
@@ -155,8 +167,8 @@ async def import_submit(request: Request) -> Response:
     finally:
         await form.close()
     try:
-        report = await in_db(request, lambda db: services.import_organizations(db, raw),
-                             write=True)
+        report = await in_db(request, lambda db: services.import_organizations(
+            db, raw, actor(principal)), write=True)
     except errors.InvalidInput as exc:
         return render(request, "organizations/import.html",
                       {"report": None, "error": i18n.gettext(exc.message, **exc.params)},
@@ -190,7 +202,7 @@ async def api_list(request: Request) -> Response:
 
 @api.op("GET", "/organizations/{organization_id:int}", "getOrganization",
         summary="Read one organization", roles=READERS, response=ORGANIZATION, errors=[404],
-        params=[Param("organization_id", "path", {"type": "integer"})])
+        params=[Param("organization_id", "path", ID)])
 async def api_get(request: Request) -> Response:
     await require(request, *READERS)
     organization_id = path_int(request, "organization_id")
@@ -201,22 +213,22 @@ async def api_get(request: Request) -> Response:
 @api.op("POST", "/organizations", "createOrganization", summary="Add an organization",
         roles=EDITORS, request=CREATE, response=ORGANIZATION, status=201, errors=[409])
 async def api_create(request: Request) -> Response:
-    await require(request, *EDITORS)
+    principal = await require(request, *EDITORS)
     body = await read_json(request, CREATE)
     created = await in_db(request, lambda db: services.to_dict(
-        services.create_organization(db, body)), write=True)
+        services.create_organization(db, body, actor(principal))), write=True)
     return ok(created, status=201)
 
 
 @api.op("PATCH", "/organizations/{organization_id:int}", "updateOrganization",
         summary="Change an organization", roles=EDITORS, request=UPDATE, response=ORGANIZATION,
-        errors=[404, 409], params=[Param("organization_id", "path", {"type": "integer"})])
+        errors=[404, 409], params=[Param("organization_id", "path", ID)])
 async def api_update(request: Request) -> Response:
-    await require(request, *EDITORS)
+    principal = await require(request, *EDITORS)
     organization_id = path_int(request, "organization_id")
     body = await read_json(request, UPDATE)
     updated = await in_db(request, lambda db: services.to_dict(
-        services.update_organization(db, organization_id, body)), write=True)
+        services.update_organization(db, organization_id, body, actor(principal))), write=True)
     return ok(updated)
 
 
@@ -226,9 +238,10 @@ async def api_update(request: Request) -> Response:
         roles=EDITORS, request={"type": "string"}, request_type="text/csv",
         response=IMPORT_REPORT, errors=[413, 422])
 async def api_import(request: Request) -> Response:
-    await require(request, *EDITORS)
+    principal = await require(request, *EDITORS)
     raw = await read_body(request, importer.MAX_BYTES)
-    report = await in_db(request, lambda db: services.import_organizations(db, raw), write=True)
+    report = await in_db(request, lambda db: services.import_organizations(
+        db, raw, actor(principal)), write=True)
     return ok(report_dict(report))
 
 

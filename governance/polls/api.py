@@ -9,20 +9,23 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ballots.polls import MAJORITIES, METHODS
+from governance import errors
+from governance.assemblies import services as assemblies
 from governance.assemblies.common import require_delegate
 from governance.auth.current import require
+from governance.auth.services import Principal
 from governance.db import utcnow
 from governance.polls import services
 from governance.polls.models import Poll
 from governance.results.services import sealer
-from governance.web.api import Operations, Param, ok, path_int, read_json
+from governance.web.api import ID, Operations, Param, ok, path_int, read_json
 from governance.web.forms import in_db
 
 api = Operations(tag="polls")
 
 CHAIR = ("board",)  # the secretariat (admin) may too
 TELLERS = ("committee",)
-POLL_ID = Param("poll_id", "path", {"type": "integer"})
+POLL_ID = Param("poll_id", "path", ID)
 
 RULES: dict[str, Any] = {
     "type": "object",
@@ -44,20 +47,20 @@ CREATE: dict[str, Any] = {
     "required": ["assembly_id", "title", "method"],
     "additionalProperties": False,
     "properties": {
-        "assembly_id": {"type": "integer"},
+        "assembly_id": ID,
         "title": {"type": "string", "minLength": 1, "maxLength": 300},
         "description": {"type": "string", "maxLength": 10000},
         "method": {"type": "string", "enum": list(METHODS)},
         "options": {"type": "array", "items": OPTION_KEY, "maxItems": 100},
-        "option_labels": {"type": "object", "additionalProperties": {"type": "string",
-                                                                      "maxLength": 200}},
+        "option_labels": {"type": "object", "maxProperties": 100, "propertyNames": OPTION_KEY,
+                          "additionalProperties": {"type": "string", "maxLength": 200}},
         "max_choices": {"type": "integer", "minimum": 1, "maximum": 100},
         "allow_split": {"type": "boolean"},
         "allow_revote": {"type": "boolean"},
         "secret": {"type": "boolean"},
         "rules": RULES,
-        "motion_id": {"type": ["integer", "null"]},
-        "objective_number": {"type": ["integer", "null"], "minimum": 1},
+        "motion_id": {"type": ["integer", "null"], "minimum": 1, "maximum": ID["maximum"]},
+        "objective_number": {"type": ["integer", "null"], "minimum": 1, "maximum": 1000},
     },
 }
 POLL: dict[str, Any] = {
@@ -85,16 +88,16 @@ BALLOT: dict[str, Any] = {
     "additionalProperties": False,
     "minProperties": 1,
     "properties": {
-        "organization_id": {"type": "integer",
-                            "description": "vote as proxy for this organization"},
+        "organization_id": {**ID, "description": "vote as proxy for this organization"},
         "choice": OPTION_KEY,
         "choices": {"type": "array", "items": OPTION_KEY, "maxItems": 100},
-        "split": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
+        "split": {"type": "object", "maxProperties": 100, "additionalProperties": {
+            "type": "integer", "minimum": 0, "maximum": 10_000_000}},
     },
 }
 TELLER_BALLOT: dict[str, Any] = {
     **BALLOT, "required": ["delegate_id"],
-    "properties": {**BALLOT["properties"], "delegate_id": {"type": "integer"}},
+    "properties": {**BALLOT["properties"], "delegate_id": ID},
 }
 RECEIPT: dict[str, Any] = {
     "type": "object", "required": ["receipt", "seq", "poll_id", "organization_id"],
@@ -110,6 +113,23 @@ STATUS: dict[str, Any] = {
         "present_organizations", "total_organizations", "ballots")}
     | {"state": {"type": "string"}},
 }
+
+
+def check_visible(db: Any, principal: Principal, assembly_id: int, poll_id: int | None = None,
+                  ) -> None:
+    """A delegate sees the polls of its own assembly only; to it, others do not exist."""
+    if principal.kind != "delegate" or principal.delegate_id is None:
+        return
+    if assemblies.active_delegate(db, principal.delegate_id).assembly_id != assembly_id:
+        if poll_id is None:
+            raise errors.NotFound("There is no assembly number %(id)s.", id=assembly_id)
+        raise errors.NotFound("There is no poll number %(id)s.", id=poll_id)
+
+
+def visible_poll(db: Any, principal: Principal, poll_id: int) -> Poll:
+    poll = services.get_poll(db, poll_id)
+    check_visible(db, principal, poll.assembly_id, poll_id)
+    return poll
 
 
 def poll_dict(poll: Poll) -> dict[str, Any]:
@@ -148,21 +168,25 @@ async def create(request: Request) -> Response:
 @api.op("GET", "/polls/{poll_id:int}", "getPoll", summary="Read a poll", roles=["any"],
         response=POLL, errors=[404], params=[POLL_ID])
 async def get(request: Request) -> Response:
-    await require(request)
+    principal = await require(request)
     poll_id = path_int(request, "poll_id")
-    return ok(await in_db(request, lambda db: poll_dict(services.get_poll(db, poll_id))))
+    return ok(await in_db(request, lambda db: poll_dict(visible_poll(db, principal, poll_id))))
 
 
 @api.op("GET", "/assemblies/{assembly_id:int}/polls", "listPolls",
         summary="The polls of an assembly", roles=["any"], errors=[404],
-        params=[Param("assembly_id", "path", {"type": "integer"})],
+        params=[Param("assembly_id", "path", ID)],
         response={"type": "object", "properties": {"polls": {"type": "array", "items": POLL}}})
 async def list_(request: Request) -> Response:
-    await require(request)
+    principal = await require(request)
     assembly_id = path_int(request, "assembly_id")
-    polls = await in_db(request, lambda db: [poll_dict(p) for p in
-                                             services.list_polls(db, assembly_id)])
-    return ok({"polls": polls})
+
+    def load(db: Any) -> list[dict[str, Any]]:
+        assemblies.get_assembly(db, assembly_id)
+        check_visible(db, principal, assembly_id)
+        return [poll_dict(p) for p in services.list_polls(db, assembly_id)]
+
+    return ok({"polls": await in_db(request, load)})
 
 
 @api.op("POST", "/polls/{poll_id:int}/open", "openPoll", summary="Open a poll for voting",
@@ -221,11 +245,11 @@ async def teller(request: Request) -> Response:
         summary="Live turnout by weight and by organizations", roles=["any"], response=STATUS,
         errors=[404], params=[POLL_ID])
 async def status(request: Request) -> Response:
-    await require(request)
+    principal = await require(request)
     poll_id = path_int(request, "poll_id")
 
     def load(db: Any) -> dict[str, Any]:
-        poll = services.get_poll(db, poll_id)
+        poll = visible_poll(db, principal, poll_id)
         return status_dict(poll, services.turnout(db, poll))
 
     return ok(await in_db(request, load))

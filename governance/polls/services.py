@@ -215,6 +215,11 @@ def cast_ballot(
     poll.next_seq = seq + 1
     db.add(ballot)
     db.flush()
+    if teller:
+        # A teller acts for a present delegate: a staff action like any other. The choice is
+        # in the ledger, not here.
+        audit.record(db, f"staff:{teller}", "ballot.teller", f"poll:{poll.id}",
+                     {"delegate_id": delegate.id}, now)
     return ballot
 
 

@@ -103,13 +103,16 @@ async def create(request: Request) -> Response:
 async def poll_page(request: Request) -> Response:
     principal = await require(request)
     poll_id = path_int(request, "poll_id")
-    data = await in_db(request, lambda db: {
-        **_poll_context(db, poll_id),
-        "roll_call": services.roll_call(db, services.get_poll(db, poll_id)),
-        "present_delegates": services.present_delegates(db, services.get_poll(
-            db, poll_id).assembly_id) if principal.has_role("committee") else []})
-    if principal.kind == "delegate" and data["poll"].assembly_id != data["assembly"].id:
-        raise errors.NotFound("There is no poll number %(id)s.", id=poll_id)
+
+    def load(db: Any) -> dict[str, Any]:
+        # Delegates see the polls of their own assembly only (the check used to compare the
+        # poll with its own assembly, which always matched).
+        poll = poll_api.visible_poll(db, principal, poll_id)
+        return {**_poll_context(db, poll_id), "roll_call": services.roll_call(db, poll),
+                "present_delegates": services.present_delegates(db, poll.assembly_id)
+                if principal.has_role("committee") else []}
+
+    data = await in_db(request, load)
     refresh = data["poll"].state == "open"
     return render(request, "polls/poll.html", {**data, "refresh": refresh})
 

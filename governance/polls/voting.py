@@ -65,7 +65,7 @@ async def vote_page(request: Request) -> Response:
 
 async def confirm_page(request: Request) -> Response:
     """Step two: show what will be cast, for which organization, with which weight."""
-    await require_delegate(request)
+    delegate_id = await require_delegate(request)
     poll_id = path_int(request, "poll_id")
     form = await read_form(request)
     poll = await in_db(request, lambda db: services.get_poll(db, poll_id))
@@ -73,6 +73,12 @@ async def confirm_page(request: Request) -> Response:
         organization_id, payload = _payload(form, poll)
     except errors.InvalidInput as exc:
         return await _screen(request, poll_id, error=i18n.gettext(exc.message), status_code=422)
+    represented = await in_db(request, lambda db: {
+        r.organization_id for r in assemblies.represented_organizations(db, delegate_id)})
+    if organization_id is not None and organization_id not in represented:
+        # a hand-made form naming someone else's organization: refused here as at casting
+        return await _screen(request, poll_id, status_code=422, error=i18n.gettext(
+            "You do not hold the vote of this organization."))
     return await _screen(request, poll_id, confirm={"organization_id": organization_id,
                                                     "payload": payload})
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ballots import signing
 from governance import errors
+from governance.audit import services as audit
 from governance.db import utcnow
 from governance.results import services
 from governance.results.models import Cosignature
@@ -41,4 +42,6 @@ def add(db: Session, poll_id: int, name: str, public_key_pem: bytes, signature: 
         uploaded_by=uploaded_by, created_at=utcnow())
     db.add(cosignature)
     db.flush()
+    audit.record(db, f"staff:{uploaded_by}", "result.cosign", f"poll:{poll_id}",
+                 {"name": name, "fingerprint": cosignature.fingerprint})
     return cosignature

@@ -17,13 +17,13 @@ from governance.auth.current import authenticate, require
 from governance.polls import services as polls
 from governance.polls.models import Poll
 from governance.results import checkpoints, cosigning, keys, services
-from governance.web.api import Operations, Param, ok, path_int, read_json
+from governance.web.api import ID, Operations, Param, ok, path_int, read_json
 from governance.web.forms import in_db, read_form, text
 from governance.web.templating import render
 
 api = Operations(tag="results")
 
-POLL_ID = Param("poll_id", "path", {"type": "integer"})
+POLL_ID = Param("poll_id", "path", ID)
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 RESULT: dict[str, Any] = {
@@ -54,7 +54,7 @@ COSIGN: dict[str, Any] = {
     "additionalProperties": False,
     "properties": {"name": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"},
                    "public_key_pem": {"type": "string", "maxLength": 2000},
-                   "signature": {"type": "string", "maxLength": 200,
+                   "signature": {"type": "string", "pattern": "^[A-Za-z0-9+/]{86}==$",
                                  "description": "base64 of the raw 64-byte Ed25519 signature"}},
 }
 
@@ -83,8 +83,9 @@ async def bundle(request: Request) -> Response:
 
 @api.op("GET", "/polls/{poll_id:int}/proof", "getInclusionProof",
         summary="Proof that a receipt is in the closed poll's ledger", response=PROOF,
-        errors=[404, 409, 422], params=[POLL_ID, Param("receipt", required=True,
-                                                        schema={"type": "string"})])
+        errors=[404, 409, 422], params=[POLL_ID, Param("receipt", required=True, schema={
+            "type": "string", "pattern": "^ *[0-9a-fA-F]{64} *$",
+            "description": "the 64 hexadecimal characters of the ballot's receipt"})])
 async def proof(request: Request) -> Response:
     poll_id = path_int(request, "poll_id")
     receipt = (request.query_params.get("receipt") or "").strip().lower()

@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from governance import errors
+from governance import errors, i18n
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -101,7 +101,8 @@ class Operations:
         """Declare an operation. `roles` documents who may call it (empty: anyone)."""
 
         def register(endpoint: Endpoint) -> Endpoint:
-            implied = {422} if request is not None else set()
+            # every operation checks its query string (and takes `lang`), so 422 is always possible
+            implied = {422}
             if roles:
                 implied |= {401, 403}
             self.operations.append(
@@ -117,9 +118,55 @@ class Operations:
 
     def routes(self) -> list[Route]:
         return [
-            Route(o.path, o.endpoint, methods=[o.method], name=o.operation_id)
+            Route(o.path, _checking_query(o), methods=[o.method], name=o.operation_id)
             for o in self.operations
         ]
+
+
+# Every operation takes `lang` (the language of error messages), as the OpenAPI document says.
+LANG = Param("lang", schema={"type": "string", "enum": list(i18n.LANGUAGES)},
+             description="language of error messages (English by default)")
+
+
+def _checking_query(operation: Operation) -> Endpoint:
+    """The endpoint behind a check of its query string against the declared parameters: an
+    unknown, repeated or malformed parameter is a 422 naming it, never ignored."""
+    declared = {p.name: p for p in (*operation.params, LANG) if p.where == "query"}
+
+    async def endpoint(request: Request) -> Response:
+        query = request.query_params
+        for name in query:
+            if name not in declared:
+                raise errors.InvalidInput("%(field)s is not a parameter of this operation.",
+                                          field=name[:40], code="unknown_parameter")
+        for name, param in declared.items():
+            values = query.getlist(name)
+            if len(values) > 1:
+                raise errors.InvalidInput("%(field)s is given more than once.", field=name)
+            if values:
+                _check_param(param, _typed(param.schema, values[0], name))
+            elif param.required:
+                raise errors.InvalidInput("%(field)s is required.", field=name)
+        return await operation.endpoint(request)
+
+    return endpoint
+
+
+def _check_param(param: Param, value: Any) -> None:
+    validator = _validator(json.dumps(param.schema, sort_keys=True))
+    error = next(iter(validator.iter_errors(value)), None)
+    if error is not None:
+        raise errors.InvalidInput("%(field)s: %(problem)s", field=param.name,
+                                  problem=error.message[:200], code="invalid")
+
+
+def _typed(schema: dict[str, Any], raw: str, name: str) -> Any:
+    if schema.get("type") != "integer":
+        return raw
+    digits = raw[1:] if raw.startswith("-") else raw
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 12):
+        raise errors.InvalidInput("%(field)s must be a whole number.", field=name)
+    return int(raw)
 
 
 @cache
@@ -139,12 +186,25 @@ def check(schema: dict[str, Any], value: Any) -> None:
     )
 
 
+def _number(text: str) -> int | float:
+    """JSON has one kind of number: `5.0` and `5e0` are the integer 5 (JSON Schema agrees), so
+    services never see a float where a count or an id is meant."""
+    value = float(text)
+    if value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # Python's json accepts NaN and Infinity
+
+
 async def read_json(request: Request, schema: dict[str, Any]) -> Any:
     """The request body as JSON, checked against `schema`."""
     body = await read_body(request, MAX_JSON_BYTES)
     try:
-        value = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        value = json.loads(body, parse_float=_number, parse_constant=_no_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise errors.InvalidInput("The body is not valid JSON.", code="malformed") from None
     check(schema, value)
     return value
@@ -164,14 +224,34 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+# Row ids are 32-bit integers in the database; a larger number names nothing (and would make
+# PostgreSQL refuse the query rather than find no row).
+MAX_ID = 2**31 - 1
+ID: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+MAX_PAGE = 100_000
+
+
 def path_int(request: Request, name: str) -> int:
     raw = request.path_params[name]
-    if isinstance(raw, int):
-        return raw
     try:
-        return int(raw)
+        value = raw if isinstance(raw, int) else int(raw)
     except ValueError:
         raise errors.NotFound("Not found.") from None
+    if not 1 <= value <= MAX_ID:
+        raise errors.NotFound("Not found.")
+    return value
+
+
+def query_int(request: Request, name: str, default: int, maximum: int, minimum: int = 1) -> int:
+    """A whole-number query parameter within [minimum, maximum], or InvalidInput."""
+    raw = request.query_params.get(name, "")
+    if raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 12) or not (
+            minimum <= int(raw) <= maximum):
+        raise errors.InvalidInput("%(field)s must be a whole number from %(low)s to %(high)s.",
+                                  field=name, low=minimum, high=maximum)
+    return int(raw)
 
 
 def ok(data: Any, status: int = 200) -> JSONResponse:
@@ -199,7 +279,7 @@ def openapi_document(sections: Sequence[Operations], version: str) -> dict[str, 
                     "schema": p.schema,
                     **({"description": p.description} if p.description else {}),
                 }
-                for p in o.params
+                for p in (*o.params, LANG)
             ]
             if parameters:
                 entry["parameters"] = parameters

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from governance import errors, i18n
+from governance.web.middleware import apply_security_headers
 from governance.web.templating import render
 
 log = logging.getLogger("asamblea")
@@ -28,6 +29,7 @@ _HTTP_CODES = {
     404: ("not_found", i18n.N_("There is nothing at this address.")),
     405: ("method_not_allowed", i18n.N_("This address does not accept that method.")),
     413: ("too_large", i18n.N_("The request is too large.")),
+    414: ("uri_too_long", i18n.N_("The address is too long.")),
     500: ("server_error", i18n.N_("Something went wrong on our side. Nothing you sent was lost.")),
 }
 
@@ -75,7 +77,12 @@ async def http_error(request: Request, exc: Exception) -> Response:
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     code, message = _HTTP_CODES[500]
-    return error_response(request, 500, code, i18n.gettext(message))
+    response = error_response(request, 500, code, i18n.gettext(message))
+    # Starlette answers a 500 from outside every middleware, so the headers are added here.
+    nonce = getattr(request.state, "csp_nonce", "") or "none"
+    apply_security_headers(response.headers, nonce, request.app.state.settings.secure_cookies,
+                           request.url.path)
+    return response
 
 
 HANDLERS = {

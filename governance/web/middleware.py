@@ -1,4 +1,5 @@
-"""Per-request setup done once for every route: language, CSRF token, CSP nonce, headers."""
+"""Per-request setup done once for every route: language, CSRF token, CSP nonce, headers, and
+the checks that hold for every request whatever view it reaches (body size, cross-site forms)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,22 @@ import hashlib
 import secrets
 from http.cookies import SimpleCookie
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.datastructures import MutableHeaders, QueryParams
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from governance import i18n
+from governance import errors, i18n
 from governance.settings import Settings
+
+# No request body is larger: a proxy letter or a registry CSV is at most 5 MB (each view has
+# its own, smaller limit; this one also stops chunked bodies, whose size is not declared).
+MAX_BODY_BYTES = 12_000_000
+# No address of ours is longer; a longer one (e.g. a 5,000-digit poll number, which Python
+# refuses to read as a number) is refused before routing.
+MAX_PATH_CHARS = 2048
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class CookieNames:
@@ -23,6 +34,8 @@ class CookieNames:
         self.secure = secure
 
     def attributes(self, max_age: int | None = None) -> str:
+        # SameSite=Lax: a link from elsewhere (the QR code on a credential sheet, a mail) still
+        # opens the page logged in, while a form posted from another site carries no cookie.
         parts = ["Path=/", "HttpOnly", "SameSite=Lax"]
         if self.secure:
             parts.append("Secure")
@@ -36,6 +49,47 @@ def csrf_for_session(session_token: str) -> str:
     return hashlib.sha256(b"asamblea-csrf\x00" + session_token.encode()).hexdigest()
 
 
+def content_security_policy(nonce: str) -> str:
+    return (
+        f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; "
+        f"style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    )
+
+
+def apply_security_headers(headers: MutableHeaders, nonce: str, hsts: bool,
+                           path: str = "") -> None:
+    """The headers every response carries, unless the response set its own (a proxy letter
+    sets a stricter sandboxing CSP). Also used by the 500 handler, which runs outside this
+    middleware."""
+    headers.setdefault("Content-Security-Policy", content_security_policy(nonce))
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if not path.startswith("/static/"):
+        # Pages and API answers hold personal data (registry, delegates, receipts): a shared
+        # computer's cache or the back button must not keep them.
+        headers.setdefault("Cache-Control", "no-store")
+    if hsts:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+
+
+def cross_site(scope: Scope, headers: dict[str, str]) -> bool:
+    """A browser that says the request comes from another site (Fetch Metadata or Origin).
+    Requests without these headers (older browsers, API clients) are left to the CSRF token."""
+    if headers.get("sec-fetch-site") == "cross-site":
+        return True
+    origin = headers.get("origin")
+    if origin is None:
+        return False
+    host = headers.get("host", "")
+    # Compare hosts only: behind a TLS-terminating proxy the app sees http while the page is
+    # https, so the scheme would differ for honest requests.
+    return origin == "null" or urlsplit(origin).netloc.lower() != host.lower()
+
+
 class RequestSetup:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
@@ -46,7 +100,7 @@ class RequestSetup:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         jar: SimpleCookie = SimpleCookie()
         try:
             jar.load(headers.get("cookie", ""))
@@ -54,9 +108,10 @@ class RequestSetup:
             jar = SimpleCookie()
         cookies = {k: m.value for k, m in jar.items()}
         query = QueryParams(scope.get("query_string", b"").decode("latin-1"))
+        is_api = scope["path"].startswith("/api/")
 
         asked = query.get("lang")
-        if scope["path"].startswith("/api/"):
+        if is_api:
             # API clients get English unless they ask for a language; cookies are for browsers.
             language = i18n.negotiate(asked, None, headers.get("accept-language", "en"))
         else:
@@ -75,27 +130,59 @@ class RequestSetup:
         nonce = secrets.token_urlsafe(16)
         state: dict[str, Any] = scope.setdefault("state", {})
         state.update(csrf_token=csrf, csp_nonce=nonce, language=language, cookies=cookies)
+        path = scope["path"]
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 out = MutableHeaders(scope=message)
-                out.setdefault(
-                    "Content-Security-Policy",
-                    f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; "
-                    f"style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; "
-                    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
-                )
-                out.setdefault("X-Content-Type-Options", "nosniff")
-                out.setdefault("Referrer-Policy", "same-origin")
-                out.setdefault("X-Frame-Options", "DENY")
-                if self.hsts:
-                    out.setdefault("Strict-Transport-Security", "max-age=31536000")
+                apply_security_headers(out, nonce, self.hsts, path)
                 if new_csrf:
                     out.append(
                         "Set-Cookie", f"{self.cookies.csrf}={new_csrf}; {self.cookies.attributes()}"
                     )
                 if asked in i18n.LANGUAGES and asked != cookies.get("lang"):
-                    out.append("Set-Cookie", f"lang={asked}; Path=/; SameSite=Lax; Max-Age=31536000")
+                    secure = "; Secure" if self.cookies.secure else ""
+                    out.append("Set-Cookie",
+                               f"lang={asked}; Path=/; SameSite=Lax; Max-Age=31536000{secure}")
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        refusal = self._refusal(scope, headers, is_api)
+        if refusal is not None:
+            from governance.web.errors import error_response  # errors imports templating
+
+            status, code, message = refusal
+            response = error_response(Request(scope), status, code, i18n.gettext(message))
+            await response(scope, receive, send_with_headers)
+            return
+        await self.app(scope, _limited(receive), send_with_headers)
+
+    def _refusal(self, scope: Scope, headers: dict[str, str],
+                 is_api: bool) -> tuple[int, str, str] | None:
+        if len(scope["path"]) > MAX_PATH_CHARS:
+            return 414, "uri_too_long", i18n.N_("The address is too long.")
+        declared = headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
+            return 413, "too_large", i18n.N_("The request is too large.")
+        if not is_api and scope["method"] in UNSAFE_METHODS and cross_site(scope, headers):
+            # Defence in depth beside the form token: no page accepts a form from another site.
+            return 403, "csrf", i18n.N_(
+                "This form has expired. Go back, reload the page and try again.")
+        return None
+
+
+def _limited(receive: Receive) -> Receive:
+    """`receive` that refuses a body growing past MAX_BODY_BYTES (chunked uploads declare no
+    length), before a view or the form parser spools it to disk."""
+    size = 0
+
+    async def counted() -> Message:
+        nonlocal size
+        message = await receive()
+        if message["type"] == "http.request":
+            size += len(message.get("body", b""))
+            if size > MAX_BODY_BYTES:
+                raise errors.PayloadTooLarge("The request is larger than %(limit)s bytes.",
+                                             limit=MAX_BODY_BYTES)
+        return message
+
+    return counted

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from governance import errors
 from governance.audit import services as audit
 from governance.audit.models import AuditEvent
-from governance.auth import services
+from governance.auth import services, throttle
 from governance.auth.models import LoginSession
 from governance.db import utcnow
 from tests.factories import PASSWORD, make_staff
@@ -57,7 +57,7 @@ def test_failed_logins_are_throttled_per_account_but_not_for_long(database, sett
     now = utcnow()
     with database.transaction() as db:
         make_staff(db, settings, "auditor", "aud")
-    for _ in range(services.MAX_FAILURES_PER_ACCOUNT):
+    for _ in range(throttle.STAFF_PER_ACCOUNT):
         with database.transaction() as db:
             services.record_attempt(db, "password", "user:aud", "6.6.6.6", False, now)
     with database.transaction() as db, pytest.raises(errors.RateLimited):

@@ -12,6 +12,7 @@ from governance import errors
 from governance.assemblies import credentials, services
 from governance.assemblies.models import Delegate
 from governance.auth import services as auth
+from governance.auth import throttle
 from governance.db import utcnow
 from tests.factories import make_organization
 from tests.factories_assemblies import ACTOR, accredit, make_assembly
@@ -90,7 +91,7 @@ def test_failures_are_throttled_per_identifier_but_not_for_long(database, settin
     issued = _accredited(database, settings)
     now = utcnow()
     guess = issued.credential_id + "-2222-2222-2222-2222-2222-2222"
-    _fail(database, guess, "6.6.6.6", now, auth.MAX_FAILURES_PER_ACCOUNT)
+    _fail(database, guess, "6.6.6.6", now, throttle.CREDENTIAL_PER_IDENTIFIER)
     # even the right credential, from another address, waits: the identifier is throttled
     with database.transaction() as db, pytest.raises(errors.RateLimited) as caught:
         services.login_delegate(db, settings, issued.credential, "7.7.7.7", now)
@@ -101,15 +102,20 @@ def test_failures_are_throttled_per_identifier_but_not_for_long(database, settin
         assert token
 
 
-def test_failures_are_throttled_per_client_address(database, settings):
+def test_unknown_identifiers_are_throttled_per_client_address_real_ones_are_not(
+        database, settings):
     issued = _accredited(database, settings)
     now = utcnow()
-    for n in range(auth.MAX_FAILURES_PER_CLIENT):
-        _fail(database, f"{credentials.ALPHABET[n % 31]}ABC-2222", "6.6.6.6", now, 1)
-    with database.transaction() as db, pytest.raises(errors.RateLimited):
-        services.login_delegate(db, settings, issued.credential, "6.6.6.6", now)
     with database.transaction() as db:
-        assert services.login_delegate(db, settings, issued.credential, "8.8.8.8", now)[0]
+        for n in range(throttle.CREDENTIAL_PER_CLIENT_UNKNOWN):
+            credentials.record_failure(db, f"{credentials.ALPHABET[n % 31]}ABC-2222", "6.6.6.6",
+                                       now)
+    with database.transaction() as db, pytest.raises(errors.RateLimited):
+        services.login_delegate(db, settings, "ZZZZ-2222-2222-2222-2222-2222-2222", "6.6.6.6",
+                                now)
+    # a delegate behind the same address (a venue's Wi-Fi) still gets in with a real credential
+    with database.transaction() as db:
+        assert services.login_delegate(db, settings, issued.credential, "6.6.6.6", now)[0]
 
 
 def test_revocation_ends_sessions_even_before_their_rows_go(database, settings):

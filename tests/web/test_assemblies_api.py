@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+from governance.auth import throttle
 from tests.factories import csrf, staff
 from tests.factories_assemblies import api_assembly, api_state, delegate_browser_login
 
@@ -174,8 +175,8 @@ def test_credential_login_is_rate_limited_with_a_clear_message(client):
                          json={"organization_id": org["id"], "name": "Eva"}).json()
     wrong = issued["credential_id"] + "-2222-3333-4444-5555-6666-7777"
     statuses = [client.post("/api/v1/login", json={"credential": wrong}).status_code
-                for _ in range(10)]
-    assert statuses == [401] * 10
+                for _ in range(throttle.CREDENTIAL_PER_IDENTIFIER)]
+    assert statuses == [401] * throttle.CREDENTIAL_PER_IDENTIFIER
     limited = client.post("/api/v1/login", json={"credential": issued["credential"]})
     assert limited.status_code == 429
     assert limited.headers["retry-after"] == "600"
