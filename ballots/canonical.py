@@ -96,34 +96,58 @@ def parse_canonical(line: bytes) -> Any:
     return value
 
 
+_LINE_DECODER = json.JSONDecoder(parse_float=_reject_unusual, parse_constant=_reject_unusual)
+
+
+def _parse_each(lines: Sequence[bytes]) -> list[Any] | None:
+    """Each line parsed alone, as exactly one JSON value (nothing before or after it), or
+    None if any line is not that, or holds a float, NaN or Infinity."""
+    decode = _LINE_DECODER.raw_decode
+    values = []
+    try:
+        for line in lines:
+            text = line.decode("utf-8")
+            value, end = decode(text)
+            if end != len(text):
+                return None
+            values.append(value)
+    except (UnicodeDecodeError, ValueError, _Unusual):
+        return None
+    return values
+
+
 def parse_canonical_lines(lines: Sequence[bytes]) -> list[Any]:
     """`parse_canonical` for every line of a .jsonl file, much faster for large files.
 
     Returns, per line, the parsed value, or the `NotCanonical` exception saying why that
     line is not canonical (returned, not raised, so that every bad line can be reported).
-    All lines are parsed in one `json.loads` call; each line is then compared with the
-    fast-path serialization of its value, and any line that does not compare equal (or
-    any file where the one-call parse fails) is judged alone by `parse_canonical`. A line
-    is therefore accepted only if it is, by itself, the canonical form of its value.
+
+    Fast path: every line is parsed alone (so it must be exactly one JSON value), then the
+    whole list is serialized once with the fast-path encoder and compared with
+    "[" + ",".join(lines) + "]". Equal bytes mean every line equals the serialization of
+    its own value: line i and the i-th serialization both start where the previous ones
+    ended, and of two complete JSON texts one cannot be a proper prefix of the other
+    unless they are equal (objects, arrays and strings close themselves; integers have one
+    form). If that fails, lines are compared one by one, and any line that differs, or any
+    file the fast path cannot handle, is judged alone by `parse_canonical`.
     """
     if not lines:
         return []
-    blob = b"[" + b",".join(lines) + b"]"
-    try:
-        values = json.loads(
-            blob.decode("utf-8"), parse_float=_reject_unusual, parse_constant=_reject_unusual
-        )
-    except (UnicodeDecodeError, ValueError, _Unusual):
-        values = None
-    if not isinstance(values, list) or len(values) != len(lines):
+    values = _parse_each(lines)
+    if values is None:
         return [_judge(line) for line in lines]
-    whole_file_safe = not _UNSAFE_FOR_FAST_PATH.search(blob)
+    blob = b"[" + b",".join(lines) + b"]"
+    if _UNSAFE_FOR_FAST_PATH.search(blob) is None:
+        whole = _FAST_ENCODER.encode(values).encode("utf-8", "surrogatepass")
+        if whole == blob:
+            return values
     encode = _FAST_ENCODER.encode
     out: list[Any] = []
     for line, value in zip(lines, values, strict=True):
-        if (whole_file_safe or not _UNSAFE_FOR_FAST_PATH.search(line)) and encode(value).encode(
-            "utf-8", "surrogatepass"
-        ) == line:
+        if (
+            _UNSAFE_FOR_FAST_PATH.search(line) is None
+            and encode(value).encode("utf-8", "surrogatepass") == line
+        ):
             out.append(value)
         else:
             out.append(_judge(line))

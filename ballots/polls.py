@@ -82,7 +82,12 @@ class Rules:
             raise PollSpecError(
                 f"unknown majority {self.majority!r}; expected one of {', '.join(MAJORITIES)}"
             )
-        for name in ("double_weight_pct", "double_orgs_pct", "quorum_weight_pct", "quorum_orgs_pct"):
+        for name in (
+            "double_weight_pct",
+            "double_orgs_pct",
+            "quorum_weight_pct",
+            "quorum_orgs_pct",
+        ):
             _check_pct(name, getattr(self, name))
         if self.majority == "double" and (self.double_weight_pct < 1 or self.double_orgs_pct < 1):
             raise PollSpecError(
@@ -141,7 +146,9 @@ class PollSpec:
             if options == ():
                 options = YES_NO_ABSTAIN
             if options != YES_NO_ABSTAIN:
-                raise PollSpecError("a yes_no_abstain poll has exactly the options yes, no, abstain")
+                raise PollSpecError(
+                    "a yes_no_abstain poll has exactly the options yes, no, abstain"
+                )
         for key in options:
             if not isinstance(key, str) or not OPTION_KEY.fullmatch(key):
                 raise PollSpecError(

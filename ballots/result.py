@@ -7,6 +7,7 @@ receipt is the hex RFC 6962 leaf hash of its line (without the newline).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -32,6 +33,8 @@ RESULT_FIELDS = (
 )
 _BALLOT_FIELDS = frozenset({"seq", "voter", "cast_at", "choice", "choices", "split"})
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_MAX_EXACT_INT = 2**53 - 1
+_ROLL_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 # A ballot line is public: these must never ride along in `extra` (API.md §3).
 _SECRET_FIELDS = frozenset({"credential", "session", "token", "password"})
 
@@ -41,16 +44,24 @@ class ResultError(ValueError):
 
 
 def roll_line(entry: RollEntry) -> bytes:
-    """One roll.jsonl line, without its newline: canonical {voter, weight, present,
-    organization}."""
-    return canonical_json(
-        {
-            "voter": entry.voter,
-            "weight": entry.weight,
-            "present": entry.present,
-            "organization": entry.organization,
-        }
-    )
+    """One roll.jsonl line, without its newline: the RFC 8785 form of {voter, weight,
+    present, organization}.
+
+    Built with Python's JSON encoder (sorted keys, no spaces, no ASCII escaping), which
+    gives exactly the RFC 8785 bytes here: the keys are fixed ASCII names, the values are
+    strings, null, a boolean and an integer in the exact range, and both escape strings
+    the same way. It is several times faster than the general serializer on 100,000 lines;
+    a test compares the two on random rolls.
+    """
+    fields = {
+        "organization": entry.organization,
+        "present": entry.present,
+        "voter": entry.voter,
+        "weight": entry.weight,
+    }
+    if not 0 < entry.weight <= _MAX_EXACT_INT:
+        return canonical_json(fields)  # let the general serializer refuse it
+    return _ROLL_ENCODER.encode(fields).encode("utf-8")
 
 
 def roll_lines(roll: Iterable[RollEntry]) -> bytes:

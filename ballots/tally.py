@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from ballots.casting import VOTE_FIELDS, BallotRejected, validate_choice
 from ballots.polls import ABSTAIN, PollSpec, Rules
 
-
 _VOTE_KEYS = frozenset(VOTE_FIELDS)
 
 
@@ -45,7 +44,9 @@ class RollEntry:
         if not isinstance(self.voter, str) or not self.voter:
             raise TallyError(f"roll voter must be a non-empty string, got {self.voter!r}")
         if isinstance(self.weight, bool) or not isinstance(self.weight, int) or self.weight < 1:
-            raise TallyError(f"weight of {self.voter!r} must be an integer >= 1, got {self.weight!r}")
+            raise TallyError(
+                f"weight of {self.voter!r} must be an integer >= 1, got {self.weight!r}"
+            )
         if not isinstance(self.present, bool):
             raise TallyError(f"present of {self.voter!r} must be true or false")
         if self.organization is not None and not isinstance(self.organization, str):
@@ -165,9 +166,7 @@ def allocation_of(
     choice = vote.get("choice")
     if type(choice) is str and choice in spec.options and len(vote.keys() & _VOTE_KEYS) == 1:
         return ((choice, weight),)
-    return _fast_split(spec, weight, vote) or validate_choice(spec, weight, vote).allocation(
-        weight
-    )
+    return _fast_split(spec, weight, vote) or validate_choice(spec, weight, vote).allocation(weight)
 
 
 def tally(spec: PollSpec, roll: Sequence[RollEntry], ballots: Iterable[BallotLine]) -> Tally:
@@ -201,7 +200,9 @@ def tally(spec: PollSpec, roll: Sequence[RollEntry], ballots: Iterable[BallotLin
             allocation = allocation_of(spec, weight, vote)
         except BallotRejected as exc:
             raise TallyError(
-                f"ballot seq {ballot.seq} of {voter!r}: {exc.message}", seq=ballot.seq, code=exc.code
+                f"ballot seq {ballot.seq} of {voter!r}: {exc.message}",
+                seq=ballot.seq,
+                code=exc.code,
             ) from None
         only_abstain = True
         for key, amount in allocation:
@@ -263,7 +264,9 @@ def quorum(rules: Rules, seen: Attendance) -> tuple[bool, dict[str, object]]:
     return met, {f"quorum_{name}_met": value for name, value in parts.items()}
 
 
-def _qualifies(rules: Rules, weight: int, orgs: int, base_w: int, base_o: int, present_w: int) -> bool:
+def _qualifies(
+    rules: Rules, weight: int, orgs: int, base_w: int, base_o: int, present_w: int
+) -> bool:
     """Whether an option with `weight` / `orgs` reaches the majority (other than "simple")."""
     if weight <= 0:
         return False

@@ -26,14 +26,37 @@ def _marks(stream: TextIO) -> tuple[str, str]:
     return "✓", "✗"
 
 
-def _print_text(path: str, report: Report, out: TextIO) -> None:
-    good, bad = _marks(out)
+class _Printable:
+    """Writes to a stream, replacing what its encoding cannot show (a poll title in Spanish
+    on an ASCII-only terminal must not crash the verifier)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.encoding = stream.encoding or "ascii"
+
+    def write(self, text: str) -> int:
+        try:
+            safe = text.encode(self.encoding, "replace").decode(self.encoding)
+        except LookupError:
+            safe = text
+        return self.stream.write(safe)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def _print_text(path: str, report: Report, stream: TextIO) -> None:
+    good, bad = _marks(stream)
+    out = _Printable(stream)
     width = max(len(check.name) for check in report.checks)
     print(f"Audit bundle: {path}", file=out)
     for check in report.checks:
         print(f"  {good if check.ok else bad} {check.name:<{width}}  {check.reason}", file=out)
     title = report.poll_title if report.poll_title is not None else "?"
-    print(f"Poll:       {title} (id {report.poll_id if report.poll_id is not None else '?'})", file=out)
+    print(
+        f"Poll:       {title} (id {report.poll_id if report.poll_id is not None else '?'})",
+        file=out,
+    )
     print(f"Tree size:  {report.tree_size if report.tree_size is not None else '?'}", file=out)
     print(f"Root:       {report.root or '?'}", file=out)
     quorum = {True: "quorum met", False: "quorum not met", None: "quorum ?"}[report.quorum_met]
@@ -45,7 +68,8 @@ def _print_text(path: str, report: Report, out: TextIO) -> None:
         print(f"VALID: all {len(report.checks)} checks passed", file=out)
 
 
-def _print_json(report: Report, out: TextIO) -> None:
+def _print_json(report: Report, stream: TextIO) -> None:
+    out = _Printable(stream)
     document = {
         "ok": report.ok,
         "checks": [{"name": c.name, "ok": c.ok, "reason": c.reason} for c in report.checks],

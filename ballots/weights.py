@@ -108,7 +108,7 @@ class Weighting:
                 raise WeightingError(f"weighting.bands[{i}] values must be integers")
             bands.append(Band(min_members=min_members, weight=weight))
         max_weight = data.get("max_weight")
-        if max_weight is not None and not _is_int(max_weight):
+        if max_weight is not None and not isinstance(max_weight, int):
             raise WeightingError(f"max_weight must be an integer >= 1 or null, got {max_weight!r}")
         return cls(scheme=scheme, bands=tuple(bands), max_weight=max_weight)
 

@@ -126,13 +126,17 @@ def random_spec(rng: random.Random) -> PollSpec:
         tie=rng.choice(["rejected", "chair"]),
     )
     if method == "yes_no_abstain":
-        return PollSpec(method, YES_NO_ABSTAIN, 1, rng.random() < 0.5, rng.random() < 0.5, False, rules)
+        return PollSpec(
+            method, YES_NO_ABSTAIN, 1, rng.random() < 0.5, rng.random() < 0.5, False, rules
+        )
     options = [f"c{i}" for i in range(rng.randint(2, 7))]
     if rng.random() < 0.5:
         options.append(ABSTAIN)
     candidates = len([o for o in options if o != ABSTAIN])
     if method == "single":
-        return PollSpec(method, tuple(options), 1, rng.random() < 0.5, rng.random() < 0.5, False, rules)
+        return PollSpec(
+            method, tuple(options), 1, rng.random() < 0.5, rng.random() < 0.5, False, rules
+        )
     return PollSpec(
         method, tuple(options), rng.randint(1, candidates), False, rng.random() < 0.5, False, rules
     )
@@ -232,9 +236,9 @@ def votes_for(draw: st.DrawFn, spec: PollSpec, weight: int) -> dict[str, Any]:
 
 
 @st.composite
-def polls(draw: st.DrawFn, max_voters: int = 8, max_ballots: int = 16) -> tuple[
-    PollSpec, list[RollEntry], list[tuple[str, dict[str, Any]]]
-]:
+def polls(
+    draw: st.DrawFn, max_voters: int = 8, max_ballots: int = 16
+) -> tuple[PollSpec, list[RollEntry], list[tuple[str, dict[str, Any]]]]:
     """(spec, roll, votes): small rolls with small weights, so ties and exact thresholds
     (the interesting cases) come up often. Includes ballots from voters not on the roll."""
     spec = draw(specs())

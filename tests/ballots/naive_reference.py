@@ -60,8 +60,13 @@ def _abstained_units(ballot: dict[str, Any], weight: int) -> int:
 
 def naive_decide(poll: dict[str, Any], roll: list[dict[str, Any]], ballots: list[dict[str, Any]]):
     """(quorum_met, outcome) per docs/audit.md."""
-    rules = poll["rules"]
     per_option, counted = naive_tally(poll, roll, ballots)
+    return naive_decide_counted(poll, roll, per_option, counted)
+
+
+def naive_decide_counted(poll, roll, per_option, counted):  # type: ignore[no-untyped-def]
+    """(quorum_met, outcome) from a naive recount."""
+    rules = poll["rules"]
 
     total_weight = sum(entry["weight"] for entry in roll)
     total_orgs = len(roll)

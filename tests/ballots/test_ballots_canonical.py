@@ -9,11 +9,19 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ballots.canonical import NotCanonical, canonical_json, parse_canonical, parse_canonical_lines, sha256_hex
+from ballots.canonical import (
+    NotCanonical,
+    canonical_json,
+    parse_canonical,
+    parse_canonical_lines,
+    sha256_hex,
+)
 
 
 def test_canonical_json_sorts_keys_and_drops_whitespace() -> None:
-    assert canonical_json({"b": 1, "a": [True, None, "é"]}) == '{"a":[true,null,"é"],"b":1}'.encode()
+    assert (
+        canonical_json({"b": 1, "a": [True, None, "é"]}) == '{"a":[true,null,"é"],"b":1}'.encode()
+    )
 
 
 def test_rfc8785_key_order_is_utf16_not_code_points() -> None:
@@ -94,7 +102,9 @@ json_values = st.recursive(
     | st.integers(-(2**53) + 1, 2**53 - 1)
     | st.floats(min_value=-(2.0**52), max_value=2.0**52)
     | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -114,7 +124,9 @@ def test_parse_canonical_accepts_exactly_the_rfc8785_form(value: object) -> None
 
 @settings(max_examples=200, deadline=None)
 @given(values=st.lists(json_values, max_size=6), data=st.data())
-def test_bulk_check_agrees_with_the_line_by_line_check(values: list[object], data: st.DataObject) -> None:
+def test_bulk_check_agrees_with_the_line_by_line_check(
+    values: list[object], data: st.DataObject
+) -> None:
     lines = [rfc8785.dumps(v) for v in values]
     # spoil some lines in the ways a tamperer or a careless exporter would
     for i in range(len(lines)):
@@ -133,4 +145,6 @@ def test_bulk_check_agrees_with_the_line_by_line_check(values: list[object], dat
         except NotCanonical:
             assert isinstance(judged, NotCanonical)
         else:
-            assert not isinstance(judged, NotCanonical) and rfc8785.dumps(judged) == rfc8785.dumps(single)
+            assert not isinstance(judged, NotCanonical) and rfc8785.dumps(judged) == rfc8785.dumps(
+                single
+            )

@@ -25,13 +25,23 @@ from ballots.ledger import (
 
 VECTORS = Path(__file__).parents[3] / "shared/testdata/rfc6962"
 needs_vectors = pytest.mark.skipif(
-    not VECTORS.is_dir(), reason=f"RFC 6962 vectors not found at {VECTORS} (shared/ checkout absent)"
+    not VECTORS.is_dir(),
+    reason=f"RFC 6962 vectors not found at {VECTORS} (shared/ checkout absent)",
 )
 
 # transparency-dev/merkle testonly/constants.go, as in shared/testdata/rfc6962/roots.json
 LEAF_INPUTS = [
     bytes.fromhex(h)
-    for h in ["", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"]
+    for h in [
+        "",
+        "00",
+        "10",
+        "2021",
+        "3031",
+        "40414243",
+        "5051525354555657",
+        "606162636465666768696a6b6c6d6e6f",
+    ]
 ]
 ROOTS = [
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
@@ -61,7 +71,9 @@ def test_hash_prefixes() -> None:
     import hashlib
 
     assert leaf_hash(b"x") == hashlib.sha256(b"\x00x").digest()
-    assert node_hash(b"a" * 32, b"b" * 32) == hashlib.sha256(b"\x01" + b"a" * 32 + b"b" * 32).digest()
+    assert (
+        node_hash(b"a" * 32, b"b" * 32) == hashlib.sha256(b"\x01" + b"a" * 32 + b"b" * 32).digest()
+    )
 
 
 @needs_vectors
@@ -86,38 +98,62 @@ def test_there_are_vectors_of_both_kinds() -> None:
 
 
 @needs_vectors
-@pytest.mark.parametrize("path", _vector_files("inclusion"), ids=lambda p: str(p.relative_to(VECTORS)))
+@pytest.mark.parametrize(
+    "path", _vector_files("inclusion"), ids=lambda p: str(p.relative_to(VECTORS))
+)
 def test_inclusion_vectors(path: Path) -> None:
     v = json.loads(path.read_text())
-    ok = verify_inclusion(_b64(v["leafHash"]), v["leafIdx"], v["treeSize"], [_b64(p) for p in v["proof"] or []], _b64(v["root"]))
+    ok = verify_inclusion(
+        _b64(v["leafHash"]),
+        v["leafIdx"],
+        v["treeSize"],
+        [_b64(p) for p in v["proof"] or []],
+        _b64(v["root"]),
+    )
     assert ok is (not v["wantErr"]), v["desc"]
 
 
 @needs_vectors
-@pytest.mark.parametrize("path", _vector_files("consistency"), ids=lambda p: str(p.relative_to(VECTORS)))
+@pytest.mark.parametrize(
+    "path", _vector_files("consistency"), ids=lambda p: str(p.relative_to(VECTORS))
+)
 def test_consistency_vectors(path: Path) -> None:
     v = json.loads(path.read_text())
-    ok = verify_consistency(v["size1"], v["size2"], _b64(v["root1"]), _b64(v["root2"]), [_b64(p) for p in v["proof"] or []])
+    ok = verify_consistency(
+        v["size1"],
+        v["size2"],
+        _b64(v["root1"]),
+        _b64(v["root2"]),
+        [_b64(p) for p in v["proof"] or []],
+    )
     assert ok is (not v["wantErr"]), v["desc"]
 
 
 @needs_vectors
-@pytest.mark.parametrize("path", [p for p in _vector_files("inclusion") if "happy-path" in p.name], ids=str)
+@pytest.mark.parametrize(
+    "path", [p for p in _vector_files("inclusion") if "happy-path" in p.name], ids=str
+)
 def test_we_generate_the_published_inclusion_proofs(path: Path) -> None:
     v = json.loads(path.read_text())
     size = v["treeSize"]
     if size > len(LEAVES):
         pytest.skip("vector over a tree we do not have the leaves of")
-    assert [p.hex() for p in inclusion_proof(LEAVES[:size], v["leafIdx"])] == [_b64(p).hex() for p in v["proof"] or []]
+    assert [p.hex() for p in inclusion_proof(LEAVES[:size], v["leafIdx"])] == [
+        _b64(p).hex() for p in v["proof"] or []
+    ]
 
 
 @needs_vectors
-@pytest.mark.parametrize("path", [p for p in _vector_files("consistency") if "happy-path" in p.name], ids=str)
+@pytest.mark.parametrize(
+    "path", [p for p in _vector_files("consistency") if "happy-path" in p.name], ids=str
+)
 def test_we_generate_the_published_consistency_proofs(path: Path) -> None:
     v = json.loads(path.read_text())
     if v["size2"] > len(LEAVES):
         pytest.skip("vector over a tree we do not have the leaves of")
-    assert [p.hex() for p in consistency_proof(LEAVES[: v["size2"]], v["size1"])] == [_b64(p).hex() for p in v["proof"] or []]
+    assert [p.hex() for p in consistency_proof(LEAVES[: v["size2"]], v["size1"])] == [
+        _b64(p).hex() for p in v["proof"] or []
+    ]
 
 
 def test_proof_requests_outside_the_tree_raise() -> None:
@@ -143,11 +179,15 @@ def _recursive_mth(leaves: list[bytes]) -> bytes:
     return node_hash(_recursive_mth(leaves[:k]), _recursive_mth(leaves[k:]))
 
 
-trees = st.lists(st.binary(max_size=8), min_size=1, max_size=70).map(lambda xs: [leaf_hash(x) for x in xs])
+trees = st.lists(st.binary(max_size=8), min_size=1, max_size=70).map(
+    lambda xs: [leaf_hash(x) for x in xs]
+)
 
 
 @settings(max_examples=150, deadline=None)
-@given(leaves=st.lists(st.binary(max_size=8), max_size=80).map(lambda xs: [leaf_hash(x) for x in xs]))
+@given(
+    leaves=st.lists(st.binary(max_size=8), max_size=80).map(lambda xs: [leaf_hash(x) for x in xs])
+)
 def test_iterative_root_equals_the_rfc_recursion(leaves: list[bytes]) -> None:
     assert root(leaves) == _recursive_mth(leaves)
 
@@ -162,7 +202,9 @@ def _flip(proof: list[bytes], item: int, bit: int) -> list[bytes]:
 
 @settings(max_examples=150, deadline=None)
 @given(leaves=trees, data=st.data())
-def test_every_inclusion_proof_verifies_and_a_flipped_bit_fails(leaves: list[bytes], data: st.DataObject) -> None:
+def test_every_inclusion_proof_verifies_and_a_flipped_bit_fails(
+    leaves: list[bytes], data: st.DataObject
+) -> None:
     size = len(leaves)
     tree_root = root(leaves)
     index = data.draw(st.integers(0, size - 1))
@@ -177,12 +219,17 @@ def test_every_inclusion_proof_verifies_and_a_flipped_bit_fails(leaves: list[byt
     assert not verify_inclusion(leaves[index], index, size, [*proof, tree_root], tree_root)
     if size > 1:
         other = data.draw(st.integers(0, size - 1).filter(lambda i: i != index))
-        assert not verify_inclusion(leaves[index], other, size, proof, tree_root) or leaves[index] == leaves[other]
+        assert (
+            not verify_inclusion(leaves[index], other, size, proof, tree_root)
+            or leaves[index] == leaves[other]
+        )
 
 
 @settings(max_examples=150, deadline=None)
 @given(leaves=trees, data=st.data())
-def test_every_consistency_proof_verifies_and_a_flipped_bit_fails(leaves: list[bytes], data: st.DataObject) -> None:
+def test_every_consistency_proof_verifies_and_a_flipped_bit_fails(
+    leaves: list[bytes], data: st.DataObject
+) -> None:
     size = len(leaves)
     old = data.draw(st.integers(1, size))
     old_root, new_root = root(leaves[:old]), root(leaves)

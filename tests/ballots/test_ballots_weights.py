@@ -54,10 +54,18 @@ def test_bands_are_sorted_whatever_the_input_order() -> None:
 
 
 def test_dict_round_trip() -> None:
-    d = {"scheme": "bands", "bands": [{"min_members": 0, "weight": 1}, {"min_members": 51, "weight": 2}], "max_weight": 2}
+    d = {
+        "scheme": "bands",
+        "bands": [{"min_members": 0, "weight": 1}, {"min_members": 51, "weight": 2}],
+        "max_weight": 2,
+    }
     w = Weighting.from_dict(d)
     assert w.to_dict() == d
-    assert Weighting.from_dict({"scheme": "equal"}).to_dict() == {"scheme": "equal", "bands": [], "max_weight": None}
+    assert Weighting.from_dict({"scheme": "equal"}).to_dict() == {
+        "scheme": "equal",
+        "bands": [],
+        "max_weight": None,
+    }
 
 
 @pytest.mark.parametrize(
@@ -67,11 +75,29 @@ def test_dict_round_trip() -> None:
         ({}, "weighting.scheme is required"),
         ({"scheme": "bands"}, "needs at least one band"),
         ({"scheme": "bands", "bands": []}, "needs at least one band"),
-        ({"scheme": "equal", "bands": [{"min_members": 0, "weight": 1}]}, "only apply to scheme 'bands'"),
-        ({"scheme": "bands", "bands": [{"min_members": -1, "weight": 1}]}, "min_members must be an integer >= 0"),
-        ({"scheme": "bands", "bands": [{"min_members": 0, "weight": 0}]}, "weight must be an integer >= 1"),
-        ({"scheme": "bands", "bands": [{"min_members": 0, "weight": -2}]}, "weight must be an integer >= 1"),
-        ({"scheme": "bands", "bands": [{"min_members": 5, "weight": 1}, {"min_members": 5, "weight": 2}]}, "duplicate band for min_members 5"),
+        (
+            {"scheme": "equal", "bands": [{"min_members": 0, "weight": 1}]},
+            "only apply to scheme 'bands'",
+        ),
+        (
+            {"scheme": "bands", "bands": [{"min_members": -1, "weight": 1}]},
+            "min_members must be an integer >= 0",
+        ),
+        (
+            {"scheme": "bands", "bands": [{"min_members": 0, "weight": 0}]},
+            "weight must be an integer >= 1",
+        ),
+        (
+            {"scheme": "bands", "bands": [{"min_members": 0, "weight": -2}]},
+            "weight must be an integer >= 1",
+        ),
+        (
+            {
+                "scheme": "bands",
+                "bands": [{"min_members": 5, "weight": 1}, {"min_members": 5, "weight": 2}],
+            },
+            "duplicate band for min_members 5",
+        ),
         ({"scheme": "bands", "bands": [{"min_members": 0}]}, "exactly min_members and weight"),
         ({"scheme": "bands", "bands": [{"min_members": 0, "weight": 1.5}]}, "must be integers"),
         ({"scheme": "bands", "bands": [{"min_members": 0, "weight": True}]}, "must be integers"),
@@ -99,10 +125,18 @@ def test_weighting_error_is_a_value_error() -> None:
 
 
 bands_strategy = st.lists(
-    st.tuples(st.integers(0, 10_000), st.integers(1, 50)), min_size=1, max_size=6, unique_by=lambda t: t[0]
+    st.tuples(st.integers(0, 10_000), st.integers(1, 50)),
+    min_size=1,
+    max_size=6,
+    unique_by=lambda t: t[0],
 ).map(lambda pairs: tuple(Band(m, w) for m, w in pairs))
 weightings = st.one_of(
-    st.builds(Weighting, st.sampled_from(["equal", "members", "sqrt"]), st.just(()), st.none() | st.integers(1, 100)),
+    st.builds(
+        Weighting,
+        st.sampled_from(["equal", "members", "sqrt"]),
+        st.just(()),
+        st.none() | st.integers(1, 100),
+    ),
     st.builds(Weighting, st.just("bands"), bands_strategy, st.none() | st.integers(1, 100)),
 )
 
