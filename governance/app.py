@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from governance.assemblies import views as assembly_views
 from governance.auth import views as auth_views
 from governance.auth.current import authenticate
 from governance.db import Database
@@ -30,7 +31,8 @@ from governance.web.middleware import CookieNames, RequestSetup
 from governance.web.templating import make_environment, render
 
 # Each domain's views module has `routes` (pages) and `api` (JSON operations).
-DOMAINS: list[ModuleType] = [auth_views, organization_views, poll_views, result_views]
+DOMAINS: list[ModuleType] = [auth_views, organization_views, assembly_views, poll_views,
+                             result_views]
 
 STATIC = Path(__file__).resolve().parent / "static"
 

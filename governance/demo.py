@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from governance import migrate
+from governance.assemblies import demo as assemblies_demo
 from governance.auth import services as auth
 from governance.auth.models import StaffUser
 from governance.db import Database
@@ -96,6 +97,8 @@ def prepare(settings: Settings) -> list[str]:
         with database.transaction() as db:
             seed_staff(db, settings)
             seed_registry(db)
+            delegate_lines = assemblies_demo.seed(db, settings)
     finally:
         database.dispose()
-    return [f"{role:<10} {username} / {password}" for username, (role, password) in STAFF.items()]
+    return [f"{role:<10} {username} / {password}"
+            for username, (role, password) in STAFF.items()] + delegate_lines

@@ -34,6 +34,10 @@ class LoginSession(Base):
     staff_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_users.id", ondelete="CASCADE"), index=True
     )
+    # A delegate's session; revoking or re-issuing the credential deletes these rows.
+    delegate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("delegates.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

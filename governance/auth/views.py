@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from governance import errors
+from governance.assemblies import credentials
 from governance.auth import services
 from governance.auth.current import authenticate, client_address, request_token
 from governance.db import utcnow
@@ -19,8 +20,9 @@ from governance.web.templating import render
 
 api = Operations(tag="auth")
 
-LOGIN_REQUEST: dict[str, Any] = {
+STAFF_LOGIN: dict[str, Any] = {
     "type": "object",
+    "title": "Staff",
     "required": ["username", "password"],
     "properties": {
         "username": {"type": "string", "minLength": 1, "maxLength": 80},
@@ -28,6 +30,17 @@ LOGIN_REQUEST: dict[str, Any] = {
     },
     "additionalProperties": False,
 }
+DELEGATE_LOGIN: dict[str, Any] = {
+    "type": "object",
+    "title": "Delegate",
+    "required": ["credential"],
+    "properties": {
+        "credential": {"type": "string", "minLength": 1, "maxLength": 200,
+                       "description": "as printed; case, spaces and dashes do not matter"},
+    },
+    "additionalProperties": False,
+}
+LOGIN_REQUEST: dict[str, Any] = {"oneOf": [STAFF_LOGIN, DELEGATE_LOGIN]}
 LOGIN_RESPONSE: dict[str, Any] = {
     "type": "object",
     "required": ["token", "role", "expires_at"],
@@ -49,9 +62,28 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+def _login_context(request: Request, **values: Any) -> dict[str, Any]:
+    context: dict[str, Any] = {"next": _safe_next(request.query_params.get("next")),
+                               "error": None, "form": None, "username": "", "credential": ""}
+    context.update(values)
+    return context
+
+
 async def login_page(request: Request) -> Response:
-    return render(request, "auth/login.html", {"next": _safe_next(request.query_params.get("next")),
-                                                 "error": None, "username": ""})
+    typed = (request.query_params.get("cred") or "")[:40]
+    prefill = ""
+    if typed:
+        identifier = credentials.normalize_identifier(typed)
+        prefill = identifier + "-" if identifier else ""
+        principal = await authenticate(request)
+        if identifier and principal is not None and principal.has_role("committee"):
+            # The committee scanning a sheet's QR code is taken to that delegate's check-in.
+            target = await in_db(request, lambda db: credentials.check_in_target(db, identifier))
+            if target is not None:
+                return RedirectResponse(request.url_for(
+                    "scan_check_in", assembly_id=target[0], credential_id=target[1]),
+                    status_code=303)
+    return render(request, "auth/login.html", _login_context(request, credential=prefill))
 
 
 def _expires_at(request: Request) -> str:
@@ -87,7 +119,8 @@ async def login_submit(request: Request) -> Response:
 
         return render(
             request, "auth/login.html",
-            {"next": next_url, "username": username, "error": i18n.gettext(exc.message, **exc.params)},
+            _login_context(request, next=next_url, username=username, form="staff",
+                           error=i18n.gettext(exc.message, **exc.params)),
             status_code=429 if isinstance(exc, errors.RateLimited) else 401,
         )
     old = request_token(request)
@@ -110,6 +143,48 @@ async def _record_failure(
         )
 
 
+async def credential_submit(request: Request) -> Response:
+    """A delegate logs in with the credential; lands on "my assembly" unless sent elsewhere."""
+    form = await read_form(request)
+    typed = str(form.get("credential") or "")[:200]
+    next_url = _safe_next(text(form, "next"))
+    client, now = client_address(request), utcnow()
+    try:
+        token = await _delegate_login(request, typed, client, now)
+    except (errors.NotAuthenticated, errors.RateLimited) as exc:
+        from governance import i18n
+
+        return render(
+            request, "auth/login.html",
+            _login_context(request, next=next_url, credential=typed.strip(), form="delegate",
+                           error=i18n.gettext(exc.message, **exc.params)),
+            status_code=429 if isinstance(exc, errors.RateLimited) else 401,
+        )
+    old = request_token(request)
+    if old:
+        await in_db(request, lambda db: services.end_session(db, old), write=True)
+    target = next_url if next_url != "/" else str(request.url_for("delegate_home"))
+    response = RedirectResponse(target, status_code=303)
+    set_session_cookie(request, response, token)
+    return response
+
+
+async def _delegate_login(request: Request, typed: str, client: str, now: Any) -> str:
+    settings = request.app.state.settings
+    try:
+        token, _delegate = await in_db(
+            request,
+            lambda db: credentials.login_delegate(db, settings, typed, client, now),
+            write=True,
+        )
+    except errors.NotAuthenticated:
+        # The failed attempt's transaction rolled back with the error; record it on its own.
+        await in_db(request, lambda db: credentials.record_failure(db, typed, client, now),
+                    write=True)
+        raise
+    return token  # type: ignore[no-any-return]
+
+
 async def logout_submit(request: Request) -> Response:
     await read_form(request)
     token = request_token(request)
@@ -121,11 +196,16 @@ async def logout_submit(request: Request) -> Response:
     return response
 
 
-@api.op("POST", "/login", "login", summary="Log in and get a bearer token",
+@api.op("POST", "/login", "login",
+        summary="Log in and get a bearer token: staff with username and password, a delegate "
+                "with the credential",
         request=LOGIN_REQUEST, response=LOGIN_RESPONSE, errors=[401, 429])
 async def api_login(request: Request) -> Response:
     body = await read_json(request, LOGIN_REQUEST)
     settings, client, now = request.app.state.settings, client_address(request), utcnow()
+    if "credential" in body:
+        token = await _delegate_login(request, body["credential"], client, now)
+        return ok({"token": token, "role": "delegate", "expires_at": _expires_at(request)})
     try:
         token, user = await in_db(
             request,
@@ -153,5 +233,7 @@ async def api_logout(request: Request) -> Response:
 routes = [
     Route("/login", login_page, methods=["GET"], name="login_page"),
     Route("/login", login_submit, methods=["POST"], name="login_submit"),
+    Route("/login/credential", credential_submit, methods=["POST"],
+          name="login_credential_submit"),
     Route("/logout", logout_submit, methods=["POST"], name="logout"),
 ]

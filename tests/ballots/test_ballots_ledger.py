@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -242,15 +241,3 @@ def test_every_consistency_proof_verifies_and_a_flipped_bit_fails(
         item = data.draw(st.integers(0, len(proof) - 1))
         assert not verify_consistency(old, size, old_root, new_root, _flip(proof, item, bit))
         assert not verify_consistency(old, size, old_root, new_root, proof[:-1])
-
-
-def test_root_of_100k_leaves_is_fast() -> None:
-    leaves = [leaf_hash(i.to_bytes(4, "big")) for i in range(100_000)]
-    best = min(_timed(lambda: root(leaves)) for _ in range(3))
-    assert best < 0.5, f"root of 100,000 leaves took {best:.3f} s"
-
-
-def _timed(fn) -> float:  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
