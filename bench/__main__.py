@@ -27,6 +27,7 @@ from bench.common import ROOT, Context, Section, load_average, machine
 BENCHMARKS = (
     ("close", "bench.close", "3. Closing a poll"),
     ("verify", "bench.verify", "4. Verifying an audit bundle"),
+    ("voting", "bench.voting", "1, 2, 5. Logins, casting, turnout and the voting page"),
 )
 
 

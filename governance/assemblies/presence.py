@@ -75,7 +75,9 @@ def self_check_in(db: Session, delegate_id: int, now: datetime) -> Delegate:
 def represented_organizations(db: Session, delegate_id: int) -> list[Represented]:
     """The delegate's own organization first, then those whose active proxy it holds."""
     delegate = active_delegate(db, delegate_id)
-    own = db.get(Organization, delegate.organization_id)
+    # Only the id and name: loading the whole organization would also load its networks.
+    own = db.execute(select(Organization.id, Organization.name)
+                     .where(Organization.id == delegate.organization_id)).first()
     if own is None:  # organizations are never deleted while delegates point at them
         raise errors.NotFound("There is no organization number %(id)s.",
                               id=delegate.organization_id)
