@@ -26,6 +26,7 @@ from bench.common import ROOT, Context, Section, load_average, machine
 # first, while the machine is quietest.
 BENCHMARKS = (
     ("close", "bench.close", "3. Closing a poll"),
+    ("close_db", "bench.close_db", "3b. Closing a poll from the database"),
     ("verify", "bench.verify", "4. Verifying an audit bundle"),
     ("voting", "bench.voting", "1, 2, 5. Logins, casting, turnout and the voting page"),
 )
