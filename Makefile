@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install demo serve test bench messages check clean
+.PHONY: install demo serve test bench messages translations-todo screenshots check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Asamblea needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -29,8 +29,17 @@ check: $(STAMP)  ## schema drift check against a scratch database
 	ASAMBLEA_DATABASE_URL=sqlite:///$(VENV)/check.db $(BIN)/asamblea db upgrade
 	ASAMBLEA_DATABASE_URL=sqlite:///$(VENV)/check.db $(BIN)/asamblea db check
 
-messages: $(STAMP)  ## list messages that lack a translation
+bench: $(STAMP)  ## timings: archive search over 10,000 motions (p50/p95)
+	$(BIN)/python bench/archive_search.py
+
+messages: $(STAMP)  ## how complete each language is, per catalog file
 	$(BIN)/python -m governance.i18n_catalog
+
+translations-todo: $(STAMP)  ## every untranslated message, per language, ready to paste into a .po file
+	$(BIN)/python -m governance.i18n_catalog --todo
+
+screenshots: $(STAMP)  ## PNGs of the main pages (phone and desktop) into docs/screenshots/ (needs /usr/bin/chromium)
+	$(BIN)/python -m tests.browser.screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

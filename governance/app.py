@@ -17,12 +17,14 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from governance.assemblies import views as assembly_views
+from governance.archive import views as archive_views
 from governance.auth import views as auth_views
 from governance.auth.current import authenticate
 from governance.db import Database
+from governance.motions import views as motion_views
 from governance.organizations import views as organization_views
 from governance.polls import views as poll_views
-from governance.results import checkpoints
+from governance.results import checkpoints, keys
 from governance.results import views as result_views
 from governance.settings import Settings
 from governance.web.api import openapi_document
@@ -31,8 +33,10 @@ from governance.web.middleware import CookieNames, RequestSetup
 from governance.web.templating import make_environment, render
 
 # Each domain's views module has `routes` (pages) and `api` (JSON operations).
-DOMAINS: list[ModuleType] = [auth_views, organization_views, assembly_views, poll_views,
-                             result_views]
+DOMAINS: list[ModuleType] = [
+    auth_views, organization_views, assembly_views, poll_views, result_views, motion_views,
+    archive_views,
+]
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -86,6 +90,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.database = database
     app.state.templates = make_environment()
+    # Pages that show the signing key's fingerprint (assembly page, audit page) read it here.
+    app.state.templates.globals["signing_key"] = lambda: keys.public_key(settings)
     app.state.cookies = CookieNames(settings.secure_cookies)
     app.state.openapi = openapi_document([d.api for d in DOMAINS], app_version())
     return app

@@ -11,11 +11,15 @@ from sqlalchemy.orm import Session
 
 from governance import migrate
 from governance.assemblies import demo as assemblies_demo
+from governance.archive import demo as archive_demo
 from governance.auth import services as auth
 from governance.auth.models import StaffUser
+from governance.motions import demo as motions_demo
 from governance.db import Database
 from governance.organizations import services as registry
 from governance.organizations.models import Organization
+from governance.polls import demo as polls_demo
+from governance.results import keys
 from governance.settings import Settings
 
 STAFF = {
@@ -97,8 +101,15 @@ def prepare(settings: Settings) -> list[str]:
         with database.transaction() as db:
             seed_staff(db, settings)
             seed_registry(db)
+            if keys.public_key(settings) is None:
+                keys.generate(settings)  # first, so the credential sheets print its fingerprint
             delegate_lines = assemblies_demo.seed(db, settings)
+            polls_demo.seed(db, settings)
+            archive_demo.seed(db, settings)
+            motions_demo.seed(db, settings)
     finally:
         database.dispose()
+    public = keys.public_key(settings)
+    fingerprint = [f"{'key':<10} signing key SHA-256 {public.fingerprint}"] if public else []
     return [f"{role:<10} {username} / {password}"
-            for username, (role, password) in STAFF.items()] + delegate_lines
+            for username, (role, password) in STAFF.items()] + delegate_lines + fingerprint

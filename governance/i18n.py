@@ -9,6 +9,7 @@ the `lang` cookie, then Accept-Language, then the default (Spanish).
 from __future__ import annotations
 
 import gettext as _gettext
+import re
 from collections.abc import Mapping
 from contextvars import ContextVar
 from datetime import datetime
@@ -24,7 +25,10 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
-LANGUAGES: Mapping[str, str] = {"es": "Español", "en": "English"}
+# The order is the order of the language links in every page.
+LANGUAGES: Mapping[str, str] = {
+    "es": "Español", "en": "English", "pt": "Português", "fr": "Français",
+}
 DEFAULT_LANGUAGE = "es"
 
 _current: ContextVar[str] = ContextVar("asamblea_language", default=DEFAULT_LANGUAGE)
@@ -98,8 +102,12 @@ def format_number(value: int | float) -> str:
 
 
 def format_percent(value: float, digits: int = 1) -> str:
-    fmt = "#,##0." + "0" * digits + " %" if digits else "#,##0 %"
-    return numbers.format_percent(value, format=fmt, locale=current_language())
+    """`digits` decimals in the language's own pattern: 12.5% (en, pt: 12,5%), 12,5 % (es, fr,
+    with a no-break space so the sign never wraps onto the next line)."""
+    pattern = Locale.parse(current_language()).percent_formats[None].pattern
+    if digits:
+        pattern = re.sub(r"0(?=[^0#]*%)", "0." + "0" * digits, pattern, count=1)
+    return numbers.format_percent(value, format=pattern, locale=current_language())
 
 
 def format_datetime(value: datetime | None, tz: str = "UTC", fmt: str = "medium") -> str:

@@ -4,10 +4,22 @@ from governance.assemblies.models import Assembly, Delegate, Proxy, VotingRight
 from governance.audit.models import AuditEvent, AuditHead
 from governance.auth.models import AuthAttempt, LoginSession, StaffUser
 from governance.db import Base
+from governance.motions.models import (
+    Motion,
+    MotionAttachment,
+    MotionLink,
+    MotionObjective,
+    MotionTag,
+    MotionText,
+    MotionTransition,
+)
 from governance.organizations.models import Organization, ProductNetwork
+from governance.polls.models import Ballot, Poll, PollVoter
+from governance.results.models import Checkpoint, Cosignature
 
 __all__ = [
-    "AuditEvent",
-    "AuditHead",
-   "AuthAttempt", "Base", "LoginSession", "Organization", "ProductNetwork", "StaffUser"]
-__all__ += ["Assembly", "Delegate", "Proxy", "VotingRight"]
+    "Assembly", "AuditEvent", "AuditHead", "AuthAttempt", "Ballot", "Base", "Checkpoint",
+    "Cosignature", "Delegate", "LoginSession", "Organization", "Poll", "PollVoter",
+    "ProductNetwork", "Proxy", "StaffUser", "VotingRight", "Motion", "MotionAttachment",
+    "MotionLink", "MotionObjective", "MotionTag", "MotionText", "MotionTransition",
+]

@@ -8,6 +8,15 @@ from governance.models import Base
 config = context.config
 target_metadata = Base.metadata
 
+# Search structures are written by hand in their migrations (SQLite FTS5 virtual tables and
+# their shadow tables, PostgreSQL expression GIN indexes) and have no model; their names start
+# with this prefix so that autogenerate and `asamblea db check` leave them alone.
+HAND_MADE_PREFIX = "search_"
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    return not (type_ in ("table", "index") and name and name.startswith(HAND_MADE_PREFIX))
+
 
 def run_migrations_online() -> None:
     engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
@@ -18,6 +27,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_name=include_name,
         )
         with context.begin_transaction():
             context.run_migrations()

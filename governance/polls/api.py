@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ballots.polls import MAJORITIES, METHODS
-
+from governance.assemblies.common import require_delegate
 from governance.auth.current import require
 from governance.db import utcnow
 from governance.polls import services
@@ -191,12 +191,10 @@ async def close(request: Request) -> Response:
         roles=["delegate"], request=BALLOT, response=RECEIPT, status=201,
         errors=[404, 409], params=[POLL_ID])
 async def cast(request: Request) -> Response:
-    principal = await require(request, "delegate")
+    delegate_id = await require_delegate(request)
     poll_id = path_int(request, "poll_id")
     body = await read_json(request, BALLOT)
     organization_id = body.pop("organization_id", None)
-    assert principal.delegate_id is not None
-    delegate_id = principal.delegate_id
     ballot = await in_db(request, lambda db: receipt_dict(services.cast_ballot(
         db, poll_id, delegate_id=delegate_id, organization_id=organization_id, payload=body,
         now=utcnow())), write=True)

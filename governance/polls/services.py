@@ -27,6 +27,7 @@ from governance.assemblies import services as assemblies
 from governance.assemblies.models import Delegate
 from governance.audit import services as audit
 from governance.i18n import N_
+from governance.polls import motions as poll_motions
 from governance.polls.models import Ballot, Poll, PollVoter
 
 REJECTIONS = {
@@ -112,6 +113,8 @@ def create_poll(db: Session, assembly_id: int, fields: dict[str, Any], actor: st
     if unknown:
         raise errors.InvalidInput("Labels name options the poll does not have: %(keys)s",
                                   field="option_labels", keys=", ".join(unknown))
+    motion_id, objective = fields.get("motion_id"), fields.get("objective_number")
+    poll_motions.check_link(db, motion_id, objective)
     poll = Poll(
         assembly_id=assembly.id, title=title,
         description=str(fields.get("description") or "")[:10_000],
@@ -246,6 +249,7 @@ def close_poll(db: Session, seal: Any, poll_id: int, actor: str, now: datetime) 
         raise errors.Conflict("Only an open poll can be closed.", code="poll_not_open")
     poll.state, poll.closed_at = "closed", now
     seal(db, poll, now)
+    poll_motions.record_outcome(db, poll, actor, now)
     audit.record(db, actor, "poll.close", f"poll:{poll.id}",
                  {"outcome": poll.outcome, "ballots": poll.next_seq}, now)
     return poll

@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from governance import errors, i18n
 from governance.assemblies import services as assemblies
-from governance.auth.current import require
+from governance.assemblies.common import require_delegate
 from governance.db import utcnow
 from governance.polls import presenting, services
 from governance.web.api import path_int
@@ -40,9 +40,7 @@ def _payload(form: FormData, poll: Any) -> tuple[int | None, dict[str, Any]]:
 
 async def _screen(request: Request, poll_id: int, *, confirm: dict[str, Any] | None = None,
                   error: str | None = None, status_code: int = 200) -> Response:
-    principal = await require(request, "delegate")
-    assert principal.delegate_id is not None
-    delegate_id = principal.delegate_id
+    delegate_id = await require_delegate(request)
 
     def load(db: Any) -> dict[str, Any]:
         poll = services.get_poll(db, poll_id)
@@ -67,7 +65,7 @@ async def vote_page(request: Request) -> Response:
 
 async def confirm_page(request: Request) -> Response:
     """Step two: show what will be cast, for which organization, with which weight."""
-    await require(request, "delegate")
+    await require_delegate(request)
     poll_id = path_int(request, "poll_id")
     form = await read_form(request)
     poll = await in_db(request, lambda db: services.get_poll(db, poll_id))
@@ -80,12 +78,10 @@ async def confirm_page(request: Request) -> Response:
 
 
 async def cast(request: Request) -> Response:
-    principal = await require(request, "delegate")
+    delegate_id = await require_delegate(request)
     poll_id = path_int(request, "poll_id")
     form = await read_form(request)
     poll = await in_db(request, lambda db: services.get_poll(db, poll_id))
-    assert principal.delegate_id is not None
-    delegate_id = principal.delegate_id
     try:
         organization_id, payload = _payload(form, poll)
         ballot = await in_db(request, lambda db: services.cast_ballot(
@@ -101,11 +97,9 @@ async def cast(request: Request) -> Response:
 
 async def receipt_download(request: Request) -> Response:
     """The receipt as a small text file the delegate keeps, with how to check it later."""
-    principal = await require(request, "delegate")
+    delegate_id = await require_delegate(request)
     poll_id = path_int(request, "poll_id")
     receipt = request.path_params["receipt"].lower()
-    assert principal.delegate_id is not None
-    delegate_id = principal.delegate_id
 
     def load(db: Any) -> tuple[Any, Any]:
         poll = services.get_poll(db, poll_id)
@@ -133,9 +127,7 @@ async def receipt_download(request: Request) -> Response:
 
 
 async def my_polls(request: Request) -> Response:
-    principal = await require(request, "delegate")
-    assert principal.delegate_id is not None
-    delegate_id = principal.delegate_id
+    delegate_id = await require_delegate(request)
 
     def load(db: Any) -> dict[str, Any]:
         delegate = assemblies.active_delegate(db, delegate_id)

@@ -37,7 +37,8 @@ def add(db: Session, poll_id: int, name: str, public_key_pem: bytes, signature: 
         raise errors.Conflict("A co-signature named %(name)s exists already.", name=name)
     cosignature = Cosignature(
         poll_id=poll_id, name=name, public_key_pem=signing.public_key_pem(public).decode(),
-        fingerprint=signing.fingerprint(public), signature=base64.b64encode(signature).decode(), uploaded_by=uploaded_by, created_at=utcnow())
+        fingerprint=signing.fingerprint(public), signature=base64.b64encode(signature).decode(),
+        uploaded_by=uploaded_by, created_at=utcnow())
     db.add(cosignature)
     db.flush()
     return cosignature

@@ -16,11 +16,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ballots import signing
 from governance import errors
+from governance.assemblies import sheets
 from governance.settings import Settings
 
 PRIVATE_FILE = "signing-key.pem"
 PUBLIC_FILE = "signing-key.pub.pem"
-PASSPHRASE_VARIABLE = "ASAMBLEA_KEY_PASSPHRASE"
+PASSPHRASE_VARIABLE = "ASAMBLEA_KEY_PASSPHRASE"  # noqa: S105 - the variable's name
 
 
 @dataclass(frozen=True)
@@ -79,3 +80,12 @@ def public_key(settings: Settings) -> PublicKey | None:
         return None
     key = private_key(settings).public_key()
     return PublicKey(signing.public_key_pem(key), signing.fingerprint(key))
+
+
+def _sheet_fingerprint(settings: Settings, _assembly_id: int) -> str | None:
+    public = public_key(settings)
+    return public.fingerprint if public else None
+
+
+# Credential sheets print the fingerprint so delegates and auditors can compare it.
+sheets.FINGERPRINT_SOURCES.append(_sheet_fingerprint)

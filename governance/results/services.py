@@ -61,14 +61,14 @@ def sealer(settings: Settings):  # type: ignore[no-untyped-def]
         # recount does, rather than a copy of the vote kept beside them.
         ballots = [BallotLine(entry["seq"], entry["voter"], entry)
                    for entry in map(json.loads, texts)]
-        assert poll.opened_at is not None
+        opened_at = poll.opened_at or now  # always set: only an open poll is closed
         result = build_result(
             assembly={"id": assembly.id, "title": assembly.title},
             spec=polls.spec_of(poll), poll_id=poll.id, poll_title=poll.title,
             roll=roll, roll_bytes=roll_lines(roll),
             ballots=ballots,
             ledger_root_hex=ledger_root(lines),
-            opened_at=polls.rfc3339(poll.opened_at), closed_at=polls.rfc3339(now),
+            opened_at=polls.rfc3339(opened_at), closed_at=polls.rfc3339(now),
             signing_key_fingerprint=signing.fingerprint(key.public_key()),
         )
         data = canonical_json(result)
@@ -127,3 +127,27 @@ def bundle_files(db: Session, settings: Settings, poll_id: int) -> dict[str, Any
 
 def bundle_zip(db: Session, settings: Settings, poll_id: int) -> bytes:
     return bundle_zip_bytes(**bundle_files(db, settings, poll_id))
+
+
+@dataclass(frozen=True)
+class VerifiedResult:
+    """What the archive shows of a motion's signed result."""
+
+    poll_id: int
+    outcome: str
+    closed_at: str
+    fingerprint: str
+    root: str
+    tree_size: int
+
+
+def verified_results(db: Session, poll_ids: list[int]) -> dict[int, VerifiedResult]:
+    found: dict[int, VerifiedResult] = {}
+    for poll in db.scalars(select(Poll).where(Poll.id.in_(poll_ids), Poll.state == "closed",
+                                              Poll.result_json.is_not(None))):
+        result = json.loads(poll.result_json or "{}")
+        found[poll.id] = VerifiedResult(poll.id, str(result["outcome"]), str(result["closed_at"]),
+                                        str(result["signing_key"]["sha256"]),
+                                        str(result["ledger"]["root"]),
+                                        int(result["ledger"]["tree_size"]))
+    return found

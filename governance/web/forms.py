@@ -6,10 +6,10 @@ import hmac
 from collections.abc import Callable
 from typing import TypeVar
 
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from sqlalchemy.orm import Session
 
 from governance import errors
 

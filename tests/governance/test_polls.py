@@ -130,7 +130,7 @@ def test_secret_polls_use_pseudonyms(database, settings):
         ballot = cast(db, poll_id, s.delegations[0], {"choice": "yes"})
         close(db, settings, poll_id)
     voter = json.loads(ballot.line)["voter"]
-    assert voter.startswith("v-") and str(s.delegations[0].organization_id) not in voter[2:4]
+    assert voter.startswith("v-") and len(voter) == 26  # an HMAC, not the organization
     from governance.results.services import bundle_files
 
     with database.transaction(write=False) as db:
