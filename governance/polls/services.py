@@ -186,8 +186,7 @@ def cast_ballot(
         raise errors.Forbidden("Check in at the registration desk before voting.",
                                code="not_present")
     target = organization_id if organization_id is not None else delegate.organization_id
-    represented = {r.organization_id: r for r in assemblies.represented_organizations(
-        db, delegate.id)}
+    represented = assemblies.entitlements(db, delegate)  # organization → via proxy
     if target not in represented:
         raise errors.Forbidden("You do not hold the vote of this organization.",
                                code="not_entitled")
@@ -206,7 +205,7 @@ def cast_ballot(
     except BallotRejected as exc:
         raise errors.InvalidInput(REJECTIONS.get(exc.code, REJECTIONS["malformed"]),
                                   code=exc.code) from None
-    via = "teller" if teller else ("proxy" if represented[target].via_proxy else "own")
+    via = "teller" if teller else ("proxy" if represented[target] else "own")
     seq = poll.next_seq
     line = ballot_line(seq, voter.voter, vote.to_dict(), rfc3339(now), {"by": via})
     ballot = Ballot(poll_id=poll.id, seq=seq, voter=voter.voter, organization_id=target,
