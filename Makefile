@@ -22,12 +22,12 @@ demo: $(STAMP)  ## create (or reuse) the demo database and serve it on http://12
 test: $(STAMP)  ## the whole test suite (SQLite; PostgreSQL too with ASAMBLEA_TEST_DATABASE_URL)
 	$(BIN)/python -m pytest
 
+bench: $(STAMP)  ## the benchmarks; writes docs/benchmarks.md (BENCH_QUICK=1: a short run)
+	$(BIN)/python -m bench
+
 check: $(STAMP)  ## schema drift check against a scratch database
 	ASAMBLEA_DATABASE_URL=sqlite:///$(VENV)/check.db $(BIN)/asamblea db upgrade
 	ASAMBLEA_DATABASE_URL=sqlite:///$(VENV)/check.db $(BIN)/asamblea db check
-
-bench: $(STAMP)  ## timings: archive search over 10,000 motions (p50/p95)
-	$(BIN)/python bench/archive_search.py
 
 messages: $(STAMP)  ## how complete each language is, per catalog file
 	$(BIN)/python -m governance.i18n_catalog
