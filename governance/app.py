@@ -17,10 +17,12 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from governance.assemblies import views as assembly_views
+from governance.archive import views as archive_views
 from governance.audit import views as audit_views
 from governance.auth import views as auth_views
 from governance.auth.current import authenticate
 from governance.db import Database
+from governance.motions import views as motion_views
 from governance.organizations import views as organization_views
 from governance.polls import views as poll_views
 from governance.results import checkpoints, keys
@@ -33,7 +35,8 @@ from governance.web.templating import make_environment, render
 
 # Each domain's views module has `routes` (pages) and `api` (JSON operations).
 DOMAINS: list[ModuleType] = [
-    auth_views, organization_views, assembly_views, poll_views, result_views, audit_views,
+    auth_views, organization_views, assembly_views, poll_views, result_views, motion_views,
+    archive_views, audit_views,
 ]
 
 STATIC = Path(__file__).resolve().parent / "static"

@@ -95,6 +95,46 @@ def cmd_orgs_import(args: argparse.Namespace) -> int:
     return 1 if report.rejected else 0
 
 
+def cmd_archive_import(args: argparse.Namespace) -> int:
+    from governance.archive import exchange
+
+    try:
+        raw = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise CommandError(f"cannot read {args.file}: {exc.strerror}") from None
+    document = exchange.parse_document(raw)
+    settings = _settings()
+    with _database(settings).transaction() as db:
+        report = exchange.import_archive(db, settings, document,
+                                         actor=f"archive import: {Path(args.file).name}")
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for code in report.skipped:
+        print(f"{code}: already in the archive; left unchanged", file=sys.stderr)
+    print(f"{len(report.imported)} imported, {len(report.skipped)} already in the archive.")
+    return 0
+
+
+def cmd_archive_export(args: argparse.Namespace) -> int:
+    import json
+
+    from governance.archive import exchange
+
+    settings = _settings()
+    with _database(settings).transaction(write=False) as db:
+        document = exchange.export_archive(db)
+    text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    if args.out:
+        try:
+            Path(args.out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"cannot write {args.out}: {exc.strerror}") from None
+        print(f"{len(document['motions'])} motions written to {args.out}.")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -355,6 +395,16 @@ def build_parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help="restore a SQLite backup and verify its results")
     restore.add_argument("file", metavar="FILE")
     restore.set_defaults(run=cmd_restore)
+
+    archive = sub.add_parser("archive", help="the archive of motions and positions")
+    archive_sub = archive.add_subparsers(dest="archive", required=True)
+    archive_import = archive_sub.add_parser(
+        "import", help="load motions or historical positions (docs/archive-format.md)")
+    archive_import.add_argument("file", metavar="FILE.json")
+    archive_import.set_defaults(run=cmd_archive_import)
+    archive_export = archive_sub.add_parser("export", help="write the public archive as JSON")
+    archive_export.add_argument("--out", metavar="FILE.json", help="default: standard output")
+    archive_export.set_defaults(run=cmd_archive_export)
 
     audit = sub.add_parser("audit", help="the audit trail of staff actions").add_subparsers(
         dest="audit", required=True)

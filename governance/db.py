@@ -7,6 +7,7 @@ writers queue on the lock instead of failing half-way with "database is locked".
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -96,6 +97,7 @@ class Database:
         self.url = normalize_url(url)
         self.engine = make_engine(self.url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self._writers = threading.RLock()
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(
             self.engine.execution_options(asamblea_write=True), expire_on_commit=False
@@ -105,8 +107,24 @@ class Database:
     def transaction(self, write: bool = True) -> Iterator[Session]:
         """A session in one transaction: committed when the block ends, rolled back on error."""
         factory = self._writer if write else self._reader
-        with factory() as session, session.begin():
+        with self._write_turn(write), factory() as session, session.begin():
             yield session
+
+    @contextmanager
+    def _write_turn(self, write: bool) -> Iterator[None]:
+        """On SQLite, this process's writers take turns on a lock before BEGIN IMMEDIATE.
+
+        SQLite admits one writer at a time anyway; without this, the others wait in its busy
+        handler, which polls with sleeps of up to 100 ms, so under load writers woke late
+        (or starved past the busy timeout) while the write lock sat free. A lock wakes the
+        next writer as soon as the previous one commits. Re-entrant, so a nested write
+        transaction behaves as before. Other processes still meet the busy handler.
+        """
+        if not (write and self.is_sqlite):
+            yield
+            return
+        with self._writers:
+            yield
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 
 from governance import migrate
 from governance.assemblies import demo as assemblies_demo
+from governance.archive import demo as archive_demo
 from governance.auth import services as auth
 from governance.auth.models import StaffUser
+from governance.motions import demo as motions_demo
 from governance.db import Database
 from governance.organizations import services as registry
 from governance.organizations.models import Organization
@@ -103,6 +105,8 @@ def prepare(settings: Settings) -> list[str]:
                 keys.generate(settings)  # first, so the credential sheets print its fingerprint
             delegate_lines = assemblies_demo.seed(db, settings)
             polls_demo.seed(db, settings)
+            archive_demo.seed(db, settings)
+            motions_demo.seed(db, settings)
     finally:
         database.dispose()
     public = keys.public_key(settings)

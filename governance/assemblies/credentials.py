@@ -124,10 +124,27 @@ def throttle_account(db: Session, typed: str) -> str:
     return throttle.UNKNOWN_IDENTIFIER + (identifier or "")
 
 
-def login_delegate(db: Session, settings: Settings, typed: str, client: str,
-                   now: datetime) -> tuple[str, Delegate]:
-    """A session for the delegate whose credential this is; raises NotAuthenticated (recorded
-    by the caller with `record_failure`, since this transaction rolls back) or RateLimited."""
+def bad_credential() -> errors.NotAuthenticated:
+    return errors.NotAuthenticated(
+        "This credential is not right, or it has been revoked. Check each character, "
+        "or ask the credentials committee.", code="bad_credential")
+
+
+@dataclass(frozen=True)
+class LoginCandidate:
+    """What a login attempt found before the hash is checked: the normalized credential, the
+    throttling account, and the row its identifier names (or the dummy hash, if none)."""
+
+    normalized: str
+    account: str
+    delegate_id: int | None
+    stored_hash: str
+
+
+def find_credential(db: Session, settings: Settings, typed: str, client: str,
+                    now: datetime) -> LoginCandidate:
+    """Step 1 of a login, reading only: throttling, the credential's form, and the one row
+    its identifier names. Raises RateLimited, or NotAuthenticated for a malformed credential."""
     account = throttle_account(db, typed)
     throttle.check_credential(db, account, client, now)
     normalized = normalize(typed)
@@ -136,17 +153,43 @@ def login_delegate(db: Session, settings: Settings, typed: str, client: str,
             "A credential has 7 groups of 4 letters and digits, like K7QF-M3XP-…. "
             "Check that you typed all of it.", code="malformed_credential")
     delegate = db.scalar(select(Delegate).where(Delegate.credential_id == normalized[:ID_LENGTH]))
-    usable = delegate is not None and delegate.revoked_at is None
-    stored = delegate.credential_hash if delegate is not None and usable else (
-        passwords.dummy_hash(settings.credential_hashing))
-    # One hash is verified whether or not the identifier exists, so timing does not tell.
-    good = passwords.verify_secret(settings.credential_hashing, stored, normalized)
-    if not good or delegate is None or not usable:
-        raise errors.NotAuthenticated(
-            "This credential is not right, or it has been revoked. Check each character, "
-            "or ask the credentials committee.", code="bad_credential")
-    auth.record_attempt(db, "credential", account, client, True, now)
+    if delegate is not None and delegate.revoked_at is None:
+        return LoginCandidate(normalized, account, delegate.id, delegate.credential_hash)
+    return LoginCandidate(normalized, account, None, passwords.dummy_hash(
+        settings.credential_hashing))
+
+
+def credential_matches(settings: Settings, candidate: LoginCandidate) -> bool:
+    """Step 2: the Argon2id check, run outside any transaction. It takes tens of milliseconds
+    of CPU by design; inside a write transaction it would hold SQLite's write lock all that
+    time, so that logins at the opening of an assembly queued behind each other and ballots
+    behind them. One hash is verified whether or not the identifier exists."""
+    return passwords.verify_secret(settings.credential_hashing, candidate.stored_hash,
+                                   candidate.normalized)
+
+
+def open_delegate_session(db: Session, settings: Settings, candidate: LoginCandidate,
+                          client: str, now: datetime) -> tuple[str, Delegate]:
+    """Step 3, writing, after `credential_matches` said yes: the row must still hold the hash
+    that was verified and still be active (a credential re-issued or revoked meanwhile does
+    not log in); the success is recorded and a session starts."""
+    delegate = db.get(Delegate, candidate.delegate_id) if candidate.delegate_id else None
+    if (delegate is None or delegate.revoked_at is not None
+            or delegate.credential_hash != candidate.stored_hash):
+        raise bad_credential()
+    auth.record_attempt(db, "credential", candidate.account, client, True, now)
     return auth.start_session(db, settings, now, delegate_id=delegate.id), delegate
+
+
+def login_delegate(db: Session, settings: Settings, typed: str, client: str,
+                   now: datetime) -> tuple[str, Delegate]:
+    """A session for the delegate whose credential this is; raises NotAuthenticated (recorded
+    by the caller with `record_failure`, since this transaction rolls back) or RateLimited.
+    The three steps in one session; the web login runs them in separate transactions."""
+    candidate = find_credential(db, settings, typed, client, now)
+    if not credential_matches(settings, candidate):
+        raise bad_credential()
+    return open_delegate_session(db, settings, candidate, client, now)
 
 
 def record_failure(db: Session, typed: str, client: str, now: datetime,

@@ -75,7 +75,9 @@ def self_check_in(db: Session, delegate_id: int, now: datetime) -> Delegate:
 def represented_organizations(db: Session, delegate_id: int) -> list[Represented]:
     """The delegate's own organization first, then those whose active proxy it holds."""
     delegate = active_delegate(db, delegate_id)
-    own = db.get(Organization, delegate.organization_id)
+    # Only the id and name: loading the whole organization would also load its networks.
+    own = db.execute(select(Organization.id, Organization.name)
+                     .where(Organization.id == delegate.organization_id)).first()
     if own is None:  # organizations are never deleted while delegates point at them
         raise errors.NotFound("There is no organization number %(id)s.",
                               id=delegate.organization_id)
@@ -86,6 +88,15 @@ def represented_organizations(db: Session, delegate_id: int) -> list[Represented
         .order_by(Organization.name)).all()
     return [Represented(own.id, own.name, False),
             *(Represented(org_id, name, True) for org_id, name in rows)]
+
+
+def entitlements(db: Session, delegate: Delegate) -> dict[int, bool]:
+    """Organization id → whether by proxy, for every organization the (active) delegate votes
+    for: `represented_organizations` without names or order, in one query, for the ballot
+    box's hot path."""
+    held = db.scalars(select(Proxy.organization_id).where(
+        Proxy.delegate_id == delegate.id, Proxy.revoked_at.is_(None)))
+    return {delegate.organization_id: False, **dict.fromkeys(held, True)}
 
 
 def present_organization_ids(db: Session, assembly_id: int) -> set[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from governance import errors
@@ -27,10 +28,13 @@ async def authenticate(request: Request) -> Principal | None:
     if token:
         settings = request.app.state.settings
         now = utcnow()
-        principal = await in_db(request, lambda db: services.resolve(db, settings, token, now))
-        if principal is not None and await in_db(
-            request, lambda db: services.needs_touch(db, token, now)
-        ):
+        def look_up(db: Session) -> tuple[Principal | None, bool]:
+            # One read transaction (and one trip to the thread pool) for both questions.
+            found = services.resolve(db, settings, token, now)
+            return found, found is not None and services.needs_touch(db, token, now)
+
+        principal, stale = await in_db(request, look_up)
+        if stale:
             await in_db(request, lambda db: services.touch(db, token, now), write=True)
     request.state.principal = principal
     return principal

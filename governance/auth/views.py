@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -172,9 +173,15 @@ async def credential_submit(request: Request) -> Response:
 async def _delegate_login(request: Request, typed: str, client: str, now: Any) -> str:
     settings = request.app.state.settings
     try:
+        # Read, verify the hash outside any transaction, then write: the slow Argon2id check
+        # never holds the database's write lock (see credentials.credential_matches).
+        candidate = await in_db(
+            request, lambda db: credentials.find_credential(db, settings, typed, client, now))
+        if not await run_in_threadpool(credentials.credential_matches, settings, candidate):
+            raise credentials.bad_credential()
         token, _delegate = await in_db(
             request,
-            lambda db: credentials.login_delegate(db, settings, typed, client, now),
+            lambda db: credentials.open_delegate_session(db, settings, candidate, client, now),
             write=True,
         )
     except (errors.NotAuthenticated, errors.RateLimited) as exc:

@@ -95,7 +95,7 @@ def tally_rows(poll: Poll, result: dict[str, Any] | None) -> list[dict[str, Any]
         return []
     tally = result["tally"]
     total = sum(v["weight"] for v in tally.values()) or 1
-    return [{"key": key, "label": label(poll, key), "weight": tally[key]["weight"], "value": tally[key]["weight"],
-             "organizations": tally[key]["organizations"],
+    return [{"key": key, "label": label(poll, key), "weight": tally[key]["weight"],
+             "value": tally[key]["weight"], "organizations": tally[key]["organizations"],
              "share": tally[key]["weight"] / total}
             for key in poll.options]

@@ -17,6 +17,7 @@ from governance.assemblies import services as assemblies
 from governance.auth.current import require
 from governance.db import utcnow
 from governance.polls import api as poll_api
+from governance.polls import motions as poll_motions
 from governance.polls import presenting, services, voting
 from governance.results.services import sealer
 from governance.web.api import path_int
@@ -46,12 +47,17 @@ def _poll_context(db: Any, poll_id: int) -> dict[str, Any]:
 async def assembly_polls(request: Request) -> Response:
     await require(request, *STAFF)
     assembly_id = path_int(request, "assembly_id")
+    return render(request, "polls/list.html", await _list_context(request, assembly_id, None))
+
+
+async def _list_context(request: Request, assembly_id: int, error: str | None) -> dict[str, Any]:
+    language = i18n.current_language()
     data = await in_db(request, lambda db: {
         "assembly": assemblies.get_assembly(db, assembly_id),
-        "polls": services.list_polls(db, assembly_id)})
-    return render(request, "polls/list.html", {**data, "error": None,
-                                               "methods": presenting.METHOD_NAMES,
-                                               "majorities": presenting.MAJORITY_NAMES})
+        "polls": services.list_polls(db, assembly_id),
+        "motions": poll_motions.votable(db, language)})
+    return {**data, "error": error, "methods": presenting.METHOD_NAMES,
+            "majorities": presenting.MAJORITY_NAMES}
 
 
 async def create(request: Request) -> Response:
@@ -73,7 +79,10 @@ async def create(request: Request) -> Response:
     for name in ("double_weight_pct", "double_orgs_pct"):
         if text(form, name).isdigit():
             rules[name] = int(text(form, name))
+    motion, _sep, objective = text(form, "motion").partition(":")
     fields = {
+        "motion_id": int(motion) if motion.isdigit() else None,
+        "objective_number": int(objective) if objective.isdigit() else None,
         "title": text(form, "title"), "description": text(form, "description"),
         "method": method, "options": options, "option_labels": labels,
         "max_choices": int(max_choices) if max_choices.isdigit() else 1,
@@ -84,14 +93,10 @@ async def create(request: Request) -> Response:
     try:
         poll = await in_db(request, lambda db: services.create_poll(
             db, assembly_id, fields, f"staff:{principal.name}", utcnow()), write=True)
-    except errors.InvalidInput as exc:
-        data = await in_db(request, lambda db: {
-            "assembly": assemblies.get_assembly(db, assembly_id),
-            "polls": services.list_polls(db, assembly_id)})
-        return render(request, "polls/list.html", {
-            **data, "error": i18n.gettext(exc.message, **exc.params),
-            "methods": presenting.METHOD_NAMES, "majorities": presenting.MAJORITY_NAMES},
-            status_code=422)
+    except (errors.InvalidInput, errors.Conflict, errors.NotFound) as exc:
+        context = await _list_context(request, assembly_id,
+                                      i18n.gettext(exc.message, **exc.params))
+        return render(request, "polls/list.html", context, status_code=422)
     return RedirectResponse(request.url_for("poll_page", poll_id=poll.id), status_code=303)
 
 

@@ -13,7 +13,6 @@ from starlette.routing import Route
 from governance import errors, i18n
 from governance.assemblies import services as assemblies
 from governance.assemblies.common import require_delegate
-from governance.auth.current import require
 from governance.db import utcnow
 from governance.polls import presenting, services
 from governance.web.api import path_int

@@ -21,7 +21,7 @@ from governance.settings import Settings
 
 PRIVATE_FILE = "signing-key.pem"
 PUBLIC_FILE = "signing-key.pub.pem"
-PASSPHRASE_VARIABLE = "ASAMBLEA_KEY_PASSPHRASE"
+PASSPHRASE_VARIABLE = "ASAMBLEA_KEY_PASSPHRASE"  # noqa: S105 - the variable's name
 
 
 @dataclass(frozen=True)

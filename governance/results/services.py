@@ -43,8 +43,8 @@ class InclusionProof:
 
 
 def roll_entries(db: Session, poll: Poll) -> list[RollEntry]:
-    return [RollEntry(v.voter, v.weight, v.present, None if poll.secret else v.organization_name)
-            for v in polls.voters_of(db, poll.id)]
+    return [RollEntry(voter, weight, present, None if poll.secret else name)
+            for voter, weight, present, name in polls.roll_rows(db, poll.id)]
 
 
 def sealer(settings: Settings):  # type: ignore[no-untyped-def]
@@ -52,24 +52,23 @@ def sealer(settings: Settings):  # type: ignore[no-untyped-def]
 
     def seal(db: Session, poll: Poll, now: datetime) -> None:
         key = keys.private_key(settings)
-        present = assemblies.present_organization_ids(db, poll.assembly_id)
-        ballots = polls.ballots_of(db, poll.id)
-        voted = {b.voter for b in ballots}
-        for voter in polls.voters_of(db, poll.id):
-            # Present at closing, or shown present by having voted.
-            voter.present = voter.organization_id in present or voter.voter in voted
-        db.flush()
+        polls.mark_presence(db, poll, assemblies.present_organization_ids(db, poll.assembly_id))
+        texts = polls.ledger_lines(db, poll.id)
         roll = roll_entries(db, poll)
         assembly = assemblies.get_assembly(db, poll.assembly_id)
-        lines = [b.line.encode() for b in ballots]
-        assert poll.opened_at is not None
+        lines = [text.encode() for text in texts]
+        # The count reads the very lines the ledger root commits to, as an auditor's
+        # recount does, rather than a copy of the vote kept beside them.
+        ballots = [BallotLine(entry["seq"], entry["voter"], entry)
+                   for entry in map(json.loads, texts)]
+        opened_at = poll.opened_at or now  # always set: only an open poll is closed
         result = build_result(
             assembly={"id": assembly.id, "title": assembly.title},
             spec=polls.spec_of(poll), poll_id=poll.id, poll_title=poll.title,
             roll=roll, roll_bytes=roll_lines(roll),
-            ballots=[BallotLine(b.seq, b.voter, b.vote) for b in ballots],
+            ballots=ballots,
             ledger_root_hex=ledger_root(lines),
-            opened_at=polls.rfc3339(poll.opened_at), closed_at=polls.rfc3339(now),
+            opened_at=polls.rfc3339(opened_at), closed_at=polls.rfc3339(now),
             signing_key_fingerprint=signing.fingerprint(key.public_key()),
         )
         data = canonical_json(result)
@@ -121,10 +120,34 @@ def bundle_files(db: Session, settings: Settings, poll_id: int) -> dict[str, Any
         "signature": sealed.signature,
         "public_key_pem": public.pem,
         "roll_jsonl": roll_lines(roll_entries(db, poll)),
-        "ballots_jsonl": jsonl(b.line.encode() for b in polls.ballots_of(db, poll_id)),
+        "ballots_jsonl": jsonl(text.encode() for text in polls.ledger_lines(db, poll_id)),
         "cosignatures": cosignatures,
     }
 
 
 def bundle_zip(db: Session, settings: Settings, poll_id: int) -> bytes:
     return bundle_zip_bytes(**bundle_files(db, settings, poll_id))
+
+
+@dataclass(frozen=True)
+class VerifiedResult:
+    """What the archive shows of a motion's signed result."""
+
+    poll_id: int
+    outcome: str
+    closed_at: str
+    fingerprint: str
+    root: str
+    tree_size: int
+
+
+def verified_results(db: Session, poll_ids: list[int]) -> dict[int, VerifiedResult]:
+    found: dict[int, VerifiedResult] = {}
+    for poll in db.scalars(select(Poll).where(Poll.id.in_(poll_ids), Poll.state == "closed",
+                                              Poll.result_json.is_not(None))):
+        result = json.loads(poll.result_json or "{}")
+        found[poll.id] = VerifiedResult(poll.id, str(result["outcome"]), str(result["closed_at"]),
+                                        str(result["signing_key"]["sha256"]),
+                                        str(result["ledger"]["root"]),
+                                        int(result["ledger"]["tree_size"]))
+    return found

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from tests.browser.server import LiveServer
 
 __all__ = ["PASSWORD", "add_staff", "assert_accessible", "assert_fits", "assert_focus_visible",
-           "focused", "login_staff", "tab_until", "watch_problems"]
+           "focused", "login_delegate", "login_staff", "tab_until", "watch_problems"]
 
 
 def watch_problems(page: Page, problems: list[str]) -> None:
@@ -37,6 +37,15 @@ def login_staff(page: Page, username: str, password: str = PASSWORD, next_path: 
     page.locator("#password").fill(password)
     with page.expect_navigation():
         page.locator("#password").press("Enter")
+    assert "/login" not in page.url, f"login failed: {error_text(page)}"
+
+
+def login_delegate(page: Page, credential: str) -> None:
+    """A delegate types the credential from the sheet into the login page, then Enter."""
+    page.goto("/login")
+    page.locator("#credential").fill(credential)
+    with page.expect_navigation():
+        page.locator("#credential").press("Enter")
     assert "/login" not in page.url, f"login failed: {error_text(page)}"
 
 

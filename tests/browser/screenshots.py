@@ -49,6 +49,11 @@ def _upload_bad_csv(page: Any) -> None:
         page.locator("form[enctype] button[type=submit]").click()
 
 
+def _tap_yes(page: Any) -> None:
+    with page.expect_navigation():
+        page.locator("section.paper").first.get_by_role("button", name="Sí").click()
+
+
 @dataclass(frozen=True)
 class Shot:
     name: str                                # file name stem
@@ -69,6 +74,16 @@ SHOTS: list[Shot] = [
     Shot("organization", _first_organization, login="secretaria"),
     Shot("organization-en", _first_organization, login="secretaria", language="en"),
     Shot("import-report", "/organizations/import", login="comite", steps=_upload_bad_csv),
+    Shot("delegate-home", "/me", login="delegate"),
+    Shot("vote", "/me/polls/2", login="delegate"),
+    Shot("vote-confirm", "/me/polls/2", login="delegate", steps=_tap_yes),
+    Shot("roll", "/assemblies/1/roll", login="comite"),
+    Shot("poll-console", "/polls/2", login="junta"),
+    Shot("projector-result", "/polls/1/projector", login="junta"),
+    Shot("audit", "/audit", login="auditora"),
+    Shot("archive-search", "/archive?q=plantaciones"),
+    Shot("archive-mandate-en", "/archive/GA-2010-03?lang=en", language="en"),
+    Shot("archive-plan", "/archive/GA-2022-01"),
     Shot("not-found", "/no-such-page"),
     Shot("forbidden", "/organizations/import", login="auditora"),
 ]
@@ -77,6 +92,15 @@ SIZES = ("phone", "desktop")
 
 
 def _login(page: Any, username: str) -> None:
+    if username == "delegate":  # the printed demo delegate, by credential
+        from governance.assemblies import credentials
+        from governance.assemblies.demo import demo_credential
+
+        page.goto("/login")
+        page.locator("#credential").fill(credentials.format_credential(demo_credential(0)))
+        with page.expect_navigation():
+            page.locator("#credential").press("Enter")
+        return
     page.goto("/login")
     page.locator("#username").fill(username)
     page.locator("#password").fill(demo.STAFF[username][1])

@@ -1,0 +1,425 @@
+"""1, 2 and 5. Logins, ballot casting, live turnout and the voting page, over HTTP against a
+real `asamblea serve` on loopback, on SQLite and (when configured) on PostgreSQL with 1 and 4
+workers; each next to a bare Starlette baseline doing one insert, under the same load.
+
+Per backend: a database seeded through the services (1,000 organizations, one delegate
+each with a real credential, all checked in, roll frozen, polls open, signing key), then
+  - logins: every delegate logs in with its credential (API `login`), at a fixed rate above
+    the target, so the number achieved is the server's capacity;
+  - the voting page and getPollStatus, idle: bytes with everything the page loads, and time;
+  - casting: a ladder of fixed arrival rates (open model); each delegate votes once per
+    poll, polls used one after another; meanwhile a projector polls getPollStatus and a
+    delegate reloads the voting page, so their latencies under load are measured too;
+  - the same ladder against the baseline app, in the same run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import shutil
+import sqlite3
+import statistics
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench import baseline_app
+from bench.common import Context, Section, Table, Target, count
+from bench.loadgen import (
+    Call,
+    CpuMeter,
+    CpuUse,
+    HttpClient,
+    Outcome,
+    json_call,
+    open_model,
+)
+from bench.pages import fetch_with_resources, page_call
+from bench.seed import Seeded, reset_postgres, seed
+from bench.server import Server, app_server, baseline_server
+from governance.settings import CREDENTIAL_HASHING
+
+DELEGATES = 1_000
+LOGIN_RATE = 60.0  # offered logins/s: above the 40/s target, so the result is the capacity
+TARGET_RATE, TARGET_P99, TARGET_RATIO, TARGET_LOGINS = 1_500.0, 0.200, 0.5, 40.0
+PAGE_TARGET_BYTES = 30 * 1024
+CHOICES = ("yes", "yes", "no", "abstain")
+
+
+def ladder(ctx: Context) -> tuple[tuple[float, ...], float]:
+    """Offered rates (ballots/s) and seconds per step."""
+    if ctx.quick:
+        return (250.0, 750.0, TARGET_RATE), 2.0
+    return (100.0, 300.0, 750.0, TARGET_RATE), 3.0
+
+
+def polls_needed(ctx: Context) -> int:
+    rates, step = ladder(ctx)
+    return sum(-(-int(rate * step) // DELEGATES) for rate in rates)
+
+
+@dataclass
+class Step:
+    outcome: Outcome
+    cpu: CpuUse
+    status: Outcome | None = None
+    page: Outcome | None = None
+
+
+@dataclass
+class Scenario:
+    label: str  # "SQLite, 1 worker"
+    backend: str
+    workers: int
+    login: Step | None = None
+    steps: list[Step] = field(default_factory=list)
+    baseline: list[Step] = field(default_factory=list)
+    page_files: list[object] = field(default_factory=list)
+    page_idle: list[float] = field(default_factory=list)
+    status_idle: list[float] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+# ---- one server's worth of measurements -------------------------------------------------------
+
+
+async def _logins(client: HttpClient, server: Server, credentials: Sequence[str],
+                  rate: float) -> tuple[Step, list[str]]:
+    calls = [json_call("POST", "/api/v1/login", {"credential": c}) for c in credentials]
+    with CpuMeter(server.pid) as meter:
+        outcome = await open_model(client, calls, rate, expected=200, keep_replies=True)
+    tokens = [json.loads(reply.body)["token"] for reply in outcome.replies if reply.status == 200]
+    return Step(outcome, meter.use), tokens
+
+
+async def _idle_probes(client: HttpClient, scenario: Scenario, poll_id: int, token: str,
+                       times: int) -> None:
+    scenario.page_files = await fetch_with_resources(client, f"/me/polls/{poll_id}", token)
+    loop = asyncio.get_running_loop()
+    for _ in range(times):
+        start = loop.time()
+        reply = await client.request(page_call(f"/me/polls/{poll_id}", token))
+        if reply.status == 200:
+            scenario.page_idle.append(loop.time() - start)
+        start = loop.time()
+        reply = await client.request(json_call("GET", f"/api/v1/polls/{poll_id}/status",
+                                               token=token))
+        if reply.status == 200:
+            scenario.status_idle.append(loop.time() - start)
+
+
+def _ballots(tokens: Sequence[str], polls: Sequence[int], first_poll: int, total: int,
+             rng: random.Random) -> tuple[list[Call], int]:
+    """`total` castBallot calls, every delegate once per poll, in a shuffled order; returns
+    them and the index of the next unused poll."""
+    calls: list[Call] = []
+    index = first_poll
+    while len(calls) < total:
+        order = list(range(len(tokens)))
+        rng.shuffle(order)
+        for delegate in order[: total - len(calls)]:
+            calls.append(json_call("POST", f"/api/v1/polls/{polls[index]}/ballots",
+                                   {"choice": rng.choice(CHOICES)}, tokens[delegate]))
+        index += 1
+    return calls, index
+
+
+async def _cast_ladder(ctx: Context, client: HttpClient, server: Server, seeded: Seeded,
+                       tokens: Sequence[str], first_poll: int) -> tuple[list[Step], int]:
+    rates, step_seconds = ladder(ctx)
+    rng = random.Random(11)
+    steps = []
+    poll_index = first_poll
+    side = HttpClient(client.host, client.port, max_connections=4)
+    for rate in rates:
+        calls, next_index = _ballots(tokens, seeded.polls, poll_index, int(rate * step_seconds),
+                                     rng)
+        watched = seeded.polls[poll_index]
+        poll_index = next_index
+        # The projector and one delegate's page, at a few requests a second during the step.
+        probes = max(2, int(step_seconds * 4))
+        status_calls = [json_call("GET", f"/api/v1/polls/{watched}/status", token=tokens[0])
+                        ] * probes
+        page_calls = [page_call(f"/me/polls/{watched}", tokens[1])] * max(2, probes // 2)
+        ctx.log(f"  casting at {rate:,.0f}/s for {step_seconds:.0f} s")
+        with CpuMeter(server.pid) as meter:
+            outcome, status, page = await asyncio.gather(
+                open_model(client, calls, rate, expected=201),
+                open_model(side, status_calls, probes / step_seconds, expected=200),
+                open_model(side, page_calls, probes / 2 / step_seconds, expected=200))
+        steps.append(Step(outcome, meter.use, status, page))
+        await asyncio.sleep(0.5)  # let the queue drain between steps
+    await side.close()
+    return steps, poll_index
+
+
+async def _baseline_ladder(ctx: Context, client: HttpClient, server: Server) -> list[Step]:
+    rates, step_seconds = ladder(ctx)
+    steps = []
+    body = {"choice": "yes"}
+    for rate in rates:
+        calls = [json_call("POST", "/ballots", body)] * int(rate * step_seconds)
+        ctx.log(f"  baseline at {rate:,.0f}/s")
+        with CpuMeter(server.pid) as meter:
+            outcome = await open_model(client, calls, rate, expected=201)
+        steps.append(Step(outcome, meter.use))
+        await asyncio.sleep(0.5)
+    return steps
+
+
+def _run_app(ctx: Context, scenario: Scenario, seeded: Seeded, first_poll: int) -> int:
+    log = ctx.scratch / f"server-{scenario.backend}-{scenario.workers}.log"
+    with app_server(seeded.url, seeded.data_dir, log, workers=scenario.workers) as server:
+        async def measure() -> int:
+            client = HttpClient("127.0.0.1", server.port)
+            ctx.log(f"  {DELEGATES:,} logins at {LOGIN_RATE:.0f}/s offered")
+            scenario.login, tokens = await _logins(client, server, seeded.credentials,
+                                                   LOGIN_RATE)
+            if len(tokens) < 2:
+                raise RuntimeError(f"logins failed: {scenario.login.outcome.errors}")
+            await _idle_probes(client, scenario, seeded.polls[first_poll], tokens[0], 20)
+            scenario.steps, next_poll = await _cast_ladder(ctx, client, server, seeded, tokens,
+                                                           first_poll)
+            await client.close()
+            return next_poll
+
+        return asyncio.run(measure())
+
+
+def _run_baseline(ctx: Context, scenario: Scenario, url: str) -> None:
+    baseline_app.create_table(url)
+    log = ctx.scratch / f"baseline-{scenario.backend}-{scenario.workers}.log"
+    with baseline_server(url, log, workers=scenario.workers) as server:
+        async def measure() -> list[Step]:
+            client = HttpClient("127.0.0.1", server.port)
+            steps = await _baseline_ladder(ctx, client, server)
+            await client.close()
+            return steps
+
+        scenario.baseline = asyncio.run(measure())
+
+
+# ---- the benchmark ----------------------------------------------------------------------------
+
+
+def sqlite_commit_seconds(directory: Path, synchronous: str, commits: int = 300) -> float:
+    """Median time of one tiny write transaction on this disk, WAL mode, as the app sets it."""
+    path = directory / f"commit-{synchronous.lower()}.db"
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute(f"PRAGMA synchronous={synchronous}")
+        connection.execute("CREATE TABLE t (x INTEGER)")
+        times = []
+        for number in range(commits):
+            began = time.perf_counter()
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("INSERT INTO t VALUES (?)", (number,))
+            connection.execute("COMMIT")
+            times.append(time.perf_counter() - began)
+    finally:
+        connection.close()
+    return statistics.median(times)
+
+
+def run(ctx: Context) -> Section:
+    scenarios: list[Scenario] = []
+    sqlite_dir = ctx.scratch / "sqlite"
+    sqlite_dir.mkdir()
+    ctx.shared["commit"] = {mode: sqlite_commit_seconds(sqlite_dir, mode)
+                            for mode in ("FULL", "NORMAL")}
+    ctx.log("SQLite, 1 worker")
+    seeded = seed(ctx, f"sqlite:///{sqlite_dir / 'asamblea.db'}", sqlite_dir / "data",
+                  delegates=DELEGATES, poll_count=polls_needed(ctx))
+    scenario = Scenario("SQLite, 1 worker", "sqlite", 1)
+    _run_app(ctx, scenario, seeded, 0)
+    _run_baseline(ctx, scenario, f"sqlite:///{sqlite_dir / 'baseline.db'}")
+    scenarios.append(scenario)
+    schema_note = seeded.schema_note
+    shutil.rmtree(sqlite_dir, ignore_errors=True)
+    if ctx.postgres_url:
+        reset_postgres(ctx.postgres_url)
+        pg_dir = ctx.scratch / "postgres"
+        seeded = seed(ctx, ctx.postgres_url, pg_dir / "data", delegates=DELEGATES,
+                      poll_count=2 * polls_needed(ctx))
+        next_poll = 0
+        for workers in (1, 4):
+            ctx.log(f"PostgreSQL, {workers} worker{'s' if workers > 1 else ''}")
+            scenario = Scenario(f"PostgreSQL, {workers} worker{'s' if workers > 1 else ''}",
+                                "postgresql", workers)
+            next_poll = _run_app(ctx, scenario, seeded, next_poll)
+            _run_baseline(ctx, scenario, ctx.postgres_url)
+            scenarios.append(scenario)
+    section = report(ctx, scenarios, schema_note)
+    full, normal = ctx.shared["commit"]["FULL"], ctx.shared["commit"]["NORMAL"]
+    section.notes.append(
+        f"The disk's floor: a one-row write transaction on SQLite in WAL mode takes "
+        f"{full * 1000:.2f} ms with synchronous FULL (the app's setting: the WAL is flushed "
+        f"to disk before the commit returns), so one process committing each ballot alone "
+        f"cannot pass about {1 / full:,.0f} ballots/s whatever else it does; with NORMAL "
+        f"(not durable on power loss, so not used) it would take {normal * 1000:.2f} ms.")
+    return section
+
+
+# ---- the report ---------------------------------------------------------------------------------
+
+
+def _ms(value: float) -> str:
+    return "n/a" if value != value else f"{value * 1000:,.0f} ms" if value >= 1 else (
+        f"{value * 1000:.1f} ms")
+
+
+def _errors(outcome: Outcome, expected: int) -> str:
+    failed = outcome.failures(expected)
+    if not failed:
+        return "0"
+    kinds = ", ".join(f"{kind} ×{n}" for kind, n in outcome.errors.most_common(3))
+    return f"{failed} ({kinds})"
+
+
+def report(ctx: Context, scenarios: Sequence[Scenario], schema_note: str) -> Section:
+    rates, step_seconds = ladder(ctx)
+    section = Section(
+        key="voting",
+        title="1, 2, 5. Logins, casting ballots, live turnout and the voting page (HTTP)",
+        method=(
+            f"`asamblea serve` on 127.0.0.1 (uvicorn, access log on, as shipped) with "
+            f"{DELEGATES:,} delegates of {DELEGATES:,} organizations, all checked in, roll "
+            f"frozen. Load from an open-model generator in the benchmark process (requests "
+            f"leave at fixed times; latency counts from the intended start, as wrk2 does), "
+            f"over keep-alive connections. Each casting step lasts {step_seconds:.0f} s: every "
+            f"delegate votes once per poll with its own session (bearer token from `login`), "
+            f"polls used one after another, so a step at 1,500/s is 1,000 delegates voting in "
+            f"under a second, several times over. During each step a projector reads "
+            f"getPollStatus ~4 times a second and one delegate reloads the voting page ~2 times "
+            f"a second. Baseline: `bench/baseline_app.py`, a bare Starlette endpoint doing one "
+            f"insert into the same kind of database (same settings: on SQLite WAL, synchronous "
+            f"FULL, BEGIN IMMEDIATE), same server, same ladder. “CPU” columns: server process "
+            f"tree, load generator (this process), and every other process on the machine, as a "
+            f"share of one core."),
+    )
+    if schema_note:
+        section.notes.append(schema_note)
+    logins = Table(["backend", "logins", "offered", "achieved", "p50", "p95", "p99", "errors",
+                    "server CPU", "server CPU per login", "generator CPU", "other processes"],
+                   [], caption=(f"Logins (item 2): Argon2id time_cost="
+                                f"{CREDENTIAL_HASHING.time_cost}, memory_cost="
+                                f"{CREDENTIAL_HASHING.memory_cost} KiB, parallelism="
+                                f"{CREDENTIAL_HASHING.parallelism} (OWASP's minimum for "
+                                f"Argon2id: 19 MiB, t=2, p=1)."))
+    casting = Table(["backend", "offered/s", "accepted/s", "p50", "p95", "p99", "errors",
+                     "baseline accepted/s", "baseline p99", "ratio", "server CPU",
+                     "server CPU per ballot", "generator CPU", "other processes"], [],
+                    caption="Casting ballots (item 1), each step next to the baseline:")
+    turnout = Table(["backend", "offered ballots/s", "getPollStatus p50", "p95", "max",
+                     "voting page p50", "p95", "max"], [],
+                    caption=("Live turnout and the voting page under that load (item 5); idle "
+                             "figures below:"))
+    idle = Table(["backend", "getPollStatus idle (median of 20)", "voting page idle (median)"],
+                 [])
+    for scenario in scenarios:
+        if scenario.login is not None:
+            out, cpu = scenario.login.outcome, scenario.login.cpu
+            logins.rows.append([
+                scenario.label, count(out.sent), f"{out.offered_rate:.0f}/s",
+                f"{out.throughput(200):.1f}/s", _ms(out.median), _ms(out.percentile(95)),
+                _ms(out.percentile(99)), _errors(out, 200), cpu.share(cpu.server),
+                _ms(cpu.server / max(1, out.ok(200))), cpu.share(cpu.generator),
+                cpu.share(cpu.others)])
+        for step, base in zip(scenario.steps, scenario.baseline, strict=False):
+            out, cpu = step.outcome, step.cpu
+            app_rate, base_rate = out.throughput(201), base.outcome.throughput(201)
+            casting.rows.append([
+                scenario.label, f"{out.offered_rate:,.0f}", f"{app_rate:,.0f}", _ms(out.median),
+                _ms(out.percentile(95)), _ms(out.percentile(99)), _errors(out, 201),
+                f"{base_rate:,.0f}", _ms(base.outcome.percentile(99)),
+                f"{app_rate / base_rate:.2f}" if base_rate else "n/a", cpu.share(cpu.server),
+                _ms(cpu.server / max(1, out.ok(201))), cpu.share(cpu.generator),
+                cpu.share(cpu.others)])
+            status, page = step.status, step.page
+            if status is not None and page is not None:
+                turnout.rows.append([
+                    scenario.label, f"{out.offered_rate:,.0f}", _ms(status.median),
+                    _ms(status.percentile(95)), _ms(max(status.latencies, default=float("nan"))),
+                    _ms(page.median), _ms(page.percentile(95)),
+                    _ms(max(page.latencies, default=float("nan")))])
+        idle.rows.append([scenario.label, _ms(_median(scenario.status_idle)),
+                          _ms(_median(scenario.page_idle))])
+    section.tables += [logins, casting, turnout, idle]
+    _page_table(section, scenarios)
+    _targets(section, scenarios)
+    return section
+
+
+def _median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def _page_table(section: Section, scenarios: Sequence[Scenario]) -> None:
+    files = scenarios[0].page_files if scenarios else []
+    table = Table(["resource", "status", "body bytes", "headers (approx.)", "gzip would be"],
+                  [], caption="The voting page `/me/polls/{id}` and what it loads:")
+    total = total_headers = total_gzip = 0
+    for fetched in files:
+        table.rows.append([f"`{fetched.path}`", str(fetched.status), count(fetched.body_bytes),
+                           count(fetched.header_bytes), count(fetched.gzip_bytes)])
+        total += fetched.body_bytes
+        total_headers += fetched.header_bytes
+        total_gzip += fetched.gzip_bytes
+    table.rows.append(["**total**", "", count(total), count(total_headers), count(total_gzip)])
+    section.tables.append(table)
+    if files:
+        met = total + total_headers <= PAGE_TARGET_BYTES
+        section.targets.append(Target(
+            "voting page with everything it loads", "≤ 30 KB",
+            f"{(total + total_headers) / 1024:.1f} KB ({len(files)} requests, uncompressed)",
+            met, "" if met else "over the budget"))
+
+
+def _targets(section: Section, scenarios: Sequence[Scenario]) -> None:
+    for scenario in scenarios:
+        if scenario.login is not None:
+            achieved = scenario.login.outcome.throughput(200)
+            met = achieved >= TARGET_LOGINS and scenario.login.outcome.failures(200) == 0
+            section.targets.append(Target(
+                f"logins, {scenario.label}", f"≥ {TARGET_LOGINS:.0f}/s",
+                f"{achieved:.1f}/s", met,
+                "" if met else (f"{achieved / TARGET_LOGINS:.0%} of the target; each login "
+                                f"is one Argon2id verification (see the table)")))
+        top = [(s, b) for s, b in zip(scenario.steps, scenario.baseline, strict=False)
+               if s.outcome.offered_rate >= TARGET_RATE]
+        if not top:
+            continue
+        step, base = top[-1]
+        out = step.outcome
+        rate, p99 = out.throughput(201), out.percentile(99)
+        ratio_value = rate / base.outcome.throughput(201) if base.outcome.throughput(201) else 0
+        checks = {
+            "accepted": (rate >= TARGET_RATE, f"{rate:,.0f}/s", f"≥ {TARGET_RATE:,.0f}/s"),
+            "p99": (p99 < TARGET_P99, _ms(p99), "< 200 ms"),
+            "errors": (out.failures(201) == 0, str(out.failures(201)), "0"),
+            "ratio to baseline": (ratio_value >= TARGET_RATIO, f"{ratio_value:.2f}", "≥ 0.5"),
+        }
+        for name, (met, measured, wanted) in checks.items():
+            section.targets.append(Target(
+                f"casting at 1,500/s, {scenario.label}: {name}", wanted, measured, met,
+                "" if met else _shortfall(name, step, base)))
+
+
+def _shortfall(name: str, step: Step, base: Step) -> str:
+    cpu = step.cpu
+    per_ballot = cpu.server / max(1, step.outcome.ok(201))
+    if name == "accepted":
+        return (f"{step.outcome.throughput(201) / TARGET_RATE:.0%} of the target; the server "
+                f"used {cpu.share(cpu.server)} of a core at {_ms(per_ballot)} of CPU per ballot")
+    if name == "p99":
+        return "requests queue once the offered rate is above what the server sustains"
+    if name == "errors":
+        return ", ".join(f"{k} ×{n}" for k, n in step.outcome.errors.most_common(3))
+    return (f"the baseline accepted {base.outcome.throughput(201):,.0f}/s at the same offered "
+            f"rate")
+
+
