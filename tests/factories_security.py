@@ -13,10 +13,14 @@ from starlette.testclient import TestClient
 from governance.assemblies import services as assemblies
 from governance.assemblies.models import Assembly
 from governance.db import Base, Database, utcnow
+from governance.motions import attachments
+from governance.motions import services as motions
 from governance.polls import services as polls
 from governance.results.services import sealer
 from governance.settings import Settings
 from tests.factories import PASSWORD, csrf, make_staff
+from tests.factories_motions import PDF as MOTION_PDF
+from tests.factories_motions import make_plan
 from tests.factories_polls import ACTOR, assembly_in_session, ensure_key
 
 ROLES = ("anonymous", "delegate", "committee", "board", "auditor", "admin")
@@ -42,6 +46,9 @@ class World:
     foreign_assembly_id: int  # another assembly in session
     foreign_poll_id: int  # open, in the other assembly
     foreign_organization_id: int
+    motion_id: int  # a published strategic plan with an objective and an attachment
+    motion_code: str
+    attachment_id: int
     params: dict[str, Any] = field(default_factory=dict)
 
 
@@ -74,6 +81,10 @@ def make_world(database: Database, settings: Settings) -> World:
         polls.open_poll(db, foreign_poll.id, ACTOR, now)
         other_identifier = assemblies.delegate_row(db, session.assembly_id,
                                                    other.delegate_id).delegate.credential_id
+        plan = make_plan(db, objectives=1)
+        attachment = attachments.add_attachment(db, settings, plan.id, "anexo.pdf", MOTION_PDF,
+                                                ACTOR)
+        motions.publish_motion(db, plan.id, ACTOR)
         world = World(
             assembly_id=session.assembly_id, delegate_id=mine.delegate_id,
             credential=mine.credential, organization_id=mine.organization_id,
@@ -82,11 +93,14 @@ def make_world(database: Database, settings: Settings) -> World:
             proxy_id=proxy.id, draft_poll_id=draft.id, open_poll_id=opened.id,
             closed_poll_id=closed.id, receipt=ballot.receipt,
             foreign_assembly_id=foreign.assembly_id, foreign_poll_id=foreign_poll.id,
-            foreign_organization_id=foreign.delegations[0].organization_id)
+            foreign_organization_id=foreign.delegations[0].organization_id,
+            motion_id=plan.id, motion_code=plan.code, attachment_id=attachment.id)
     world.params = {"assembly_id": world.assembly_id, "organization_id": world.organization_id,
                     "delegate_id": world.other_delegate_id, "proxy_id": world.proxy_id,
                     "credential_id": world.other_credential_id, "poll_id": world.open_poll_id,
-                    "receipt": world.receipt, "path": "asamblea.css"}
+                    "receipt": world.receipt, "path": "asamblea.css",
+                    "motion_id": world.motion_id, "code": world.motion_code,
+                    "attachment_id": world.attachment_id, "number": 1, "language": "en"}
     return world
 
 

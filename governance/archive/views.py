@@ -147,7 +147,10 @@ async def archive_attachment(request: Request) -> Response:
         raise errors.NotFound("The file of this attachment is missing.")
     # A download, never shown inline: the browser's PDF viewer is not the archive's page.
     return FileResponse(path, media_type="application/pdf", filename=attachment.filename,
-                        content_disposition_type="attachment")
+                        content_disposition_type="attachment", headers={
+                            # an uploaded file never runs as part of our pages
+                            "Content-Security-Policy": "sandbox; default-src 'none'; "
+                                                       "base-uri 'none'; frame-ancestors 'none'"})
 
 
 def _permalink(request: Request) -> Any:

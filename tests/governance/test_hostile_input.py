@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
 from typing import Any
 
 import pytest
@@ -157,3 +159,40 @@ def test_any_ballot_payload_is_accepted_whole_or_refused_with_a_reason(
         seqs = list(db.scalars(select(Ballot.seq).where(Ballot.poll_id == world["poll_id"])
                                .order_by(Ballot.seq)))
     assert seqs == list(range(len(seqs)))
+
+
+markdown_pieces = st.sampled_from([
+    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
+    "[x](JaVaScRiPt:alert(1))", "[x](data:text/html;base64,PHNjcmlwdD4=)", "![i](http://e/x.png)",
+    "<a href=\"javascript:x\">a</a>", "<style>*{}</style>", "<iframe src=//e>", "**b**", "\n\n",
+    "| a | b |\n|---|---|\n| <b onmouseover=x> | c |", "`<script>`", "<svg onload=x>",
+    "[x](vbscript:msgbox)", "<form action=//e><input></form>", "&lt;script&gt;", "\x00",
+])
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, attrs))
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(source=st.lists(st.one_of(markdown_pieces, st.text(max_size=20)), max_size=12).map(
+    "".join))
+def test_motion_markdown_never_carries_script_into_a_page(source):
+    """Motion bodies are Markdown from the board, shown to the public archive: hostile. Only
+    harmless elements come out, no event handler or style, and links go to http(s) or mail."""
+    from governance.motions.markdown import ALLOWED_TAGS, render
+
+    parser = _Elements()
+    parser.feed(str(render(source)))
+    for tag, attributes in parser.found:
+        assert tag in ALLOWED_TAGS, tag
+        for name, value in attributes:
+            assert not name.startswith("on") and name != "style", (tag, name)
+            if name == "href":
+                assert urlsplit(value or "").scheme.lower() in ("", "http", "https",
+                                                                "mailto"), value
