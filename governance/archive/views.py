@@ -32,12 +32,12 @@ PUBLIC_STATUSES = tuple(s for s in STATUSES if s != "draft")
 FILTER_PARAMS = (
     Param("q", description="words in any language; accents and case are ignored; "
                            '"quoted phrases" match as written'),
-    Param("year", schema={"type": "integer"}),
+    Param("year", schema={"type": "integer", "minimum": 1, "maximum": 9999}),
     Param("kind", schema={"type": "string", "enum": list(KINDS)}),
     Param("status", schema={"type": "string", "enum": list(PUBLIC_STATUSES)}),
     Param("tag"),
     Param("assembly", description="assembly name, or assembly id"),
-    Param("page", schema={"type": "integer", "minimum": 1}),
+    Param("page", schema={"type": "integer", "minimum": 1, "maximum": 100_000}),
     Param("page_size", schema={"type": "integer", "minimum": 1, "maximum": 200}),
     LANG,
 )

@@ -89,7 +89,7 @@ MOTION_LIST: dict[str, Any] = {
         params=[Param("status", schema={"type": "string", "enum": list(STATUSES)}),
                 Param("kind", schema={"type": "string", "enum": list(KINDS)}),
                 Param("q", description="part of the code or title"),
-                Param("page", schema={"type": "integer", "minimum": 1}),
+                Param("page", schema={"type": "integer", "minimum": 1, "maximum": 100_000}),
                 Param("page_size", schema={"type": "integer", "minimum": 1, "maximum": 500}),
                 LANG],
         response=MOTION_LIST)

@@ -70,7 +70,8 @@ MOTION: dict[str, Any] = {
 }
 
 _FIELDS: dict[str, Any] = {
-    "code": {"type": "string", "minLength": 1, "maxLength": 40},
+    "code": {"type": "string", "minLength": 1, "maxLength": 40,
+             "pattern": "^ *[A-Za-z0-9]+(-[A-Za-z0-9]+)* *$"},
     "kind": {"type": "string", "enum": list(KINDS)},
     "title": {"type": "string", "minLength": 1, "maxLength": 300},
     "body": {"type": "string", "maxLength": 100_000},
@@ -82,7 +83,8 @@ _FIELDS: dict[str, Any] = {
     "submitter_organization_id": _NULLABLE_INT,
     "assembly_id": _NULLABLE_INT,
     "assembly_name": {"type": ["string", "null"], "maxLength": 200},
-    "dated": {"type": ["string", "null"], "description": "2011-09-22, 2010-11 or 2010"},
+    "dated": {"type": ["string", "null"], "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
+              "description": "2011-09-22, 2010-11 or 2010"},
     "amendment_deadline": {"type": ["string", "null"], "format": "date-time"},
     "source_note": {"type": ["string", "null"], "maxLength": 5000},
     "outcome_note": {"type": ["string", "null"], "maxLength": 5000},

@@ -100,14 +100,17 @@ def get_organization(db: Session, organization_id: int) -> Organization:
 
 
 def _networks(db: Session, names: list[str] | tuple[str, ...]) -> list[ProductNetwork]:
+    # Compared case-insensitively in Python: SQLite's lower() knows only ASCII, so "Café"
+    # stored and "CAFÉ" asked were different there, and the second insert broke the unique name.
+    known = {n.name.casefold(): n for n in db.scalars(select(ProductNetwork))}
     found: list[ProductNetwork] = []
     for name in names:
-        network = db.scalar(select(ProductNetwork).where(func.lower(ProductNetwork.name)
-                                                          == name.lower()))
+        network = known.get(name.casefold())
         if network is None:
-            network = ProductNetwork(name=name)
+            network = known[name.casefold()] = ProductNetwork(name=name)
             db.add(network)
-        found.append(network)
+        if network not in found:
+            found.append(network)
     return found
 
 

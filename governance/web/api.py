@@ -131,7 +131,7 @@ LANG = Param("lang", schema={"type": "string", "enum": list(i18n.LANGUAGES)},
 def _checking_query(operation: Operation) -> Endpoint:
     """The endpoint behind a check of its query string against the declared parameters: an
     unknown, repeated or malformed parameter is a 422 naming it, never ignored."""
-    declared = {p.name: p for p in (*operation.params, LANG) if p.where == "query"}
+    declared = {p.name: p for p in (LANG, *operation.params) if p.where == "query"}
 
     async def endpoint(request: Request) -> Response:
         query = request.query_params
@@ -150,6 +150,11 @@ def _checking_query(operation: Operation) -> Endpoint:
         return await operation.endpoint(request)
 
     return endpoint
+
+
+def _implied_lang(operation: Operation) -> tuple[Param, ...]:
+    """`lang`, unless the operation declares its own (motions: the language of a text)."""
+    return () if any(p.name == "lang" for p in operation.params) else (LANG,)
 
 
 def _check_param(param: Param, value: Any) -> None:
@@ -279,7 +284,7 @@ def openapi_document(sections: Sequence[Operations], version: str) -> dict[str, 
                     "schema": p.schema,
                     **({"description": p.description} if p.description else {}),
                 }
-                for p in (*o.params, LANG)
+                for p in (*o.params, *_implied_lang(o))
             ]
             if parameters:
                 entry["parameters"] = parameters

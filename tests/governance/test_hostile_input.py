@@ -196,3 +196,17 @@ def test_motion_markdown_never_carries_script_into_a_page(source):
             if name == "href":
                 assert urlsplit(value or "").scheme.lower() in ("", "http", "https",
                                                                 "mailto"), value
+
+
+def test_network_names_match_whatever_their_case_in_any_alphabet(database):
+    """Found by schemathesis: SQLite's lower() knows only ASCII, so a second "ÑANDÚ" broke the
+    unique network name with a 500 instead of joining the first."""
+    from governance.organizations.models import ProductNetwork
+    from tests.factories import make_organization
+
+    with database.transaction() as db:
+        make_organization(db, networks=["Ñandú"])
+        other = make_organization(db)
+        registry.update_organization(db, other.id, {"networks": ["ÑANDÚ", "ñandú", "Café"]})
+        assert sorted(n.name for n in db.scalars(select(ProductNetwork))) == ["Café", "Ñandú"]
+        assert [n.name for n in other.networks] == ["Café", "Ñandú"]
