@@ -89,7 +89,11 @@ def remove_attachment(db: Session, motion_id: int, attachment_id: int, actor: st
     from governance.motions.services import get_motion
 
     attachment = get_attachment(db, motion_id, attachment_id)
-    get_motion(db, motion_id).attachments.remove(attachment)  # delete-orphan deletes the row
+    # Held in a name: a motion only reached through the expression could be garbage-collected
+    # while its collection fires the remove event (ObjectDereferencedError, a 500; found by the
+    # form fuzzing of tests/web/test_security_forms_fuzz.py).
+    motion = get_motion(db, motion_id)
+    motion.attachments.remove(attachment)  # delete-orphan deletes the row
     db.flush()
     record(db, actor, "motion.detach", f"motion:{motion_id}",
            {"filename": attachment.filename, "sha256": attachment.sha256})

@@ -10,10 +10,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from governance import errors
 from governance.web.middleware import csrf_for_session
 from tests.factories_security import log_in, make_world
 from tests.web import security_matrix as matrix
@@ -75,3 +77,23 @@ def test_hand_made_forms_never_get_a_server_error(app, client, database, setting
     assert failures == []
     # the forms reached the views: hardly any was refused for its token
     assert statuses.count(403) < len(statuses) // 10, sorted(set(statuses))
+
+
+def test_removing_an_attachment_holds_its_motion(app, client, database, settings):
+    """Found by the fuzzing above: removing a motion's attachment failed with a 500 whenever
+    the garbage collector freed the motion during the removal. Collecting on every allocation
+    makes that certain instead of rare."""
+    import gc
+
+    from governance.motions import attachments
+
+    world = make_world(database, settings)
+    threshold = gc.get_threshold()
+    gc.set_threshold(1, 1, 1)
+    try:
+        with database.transaction() as db:
+            attachments.remove_attachment(db, world.motion_id, world.attachment_id, "staff:t")
+    finally:
+        gc.set_threshold(*threshold)
+    with database.transaction(write=False) as db, pytest.raises(errors.NotFound):
+        attachments.get_attachment(db, world.motion_id, world.attachment_id)
