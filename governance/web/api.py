@@ -212,7 +212,22 @@ async def read_json(request: Request, schema: dict[str, Any]) -> Any:
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise errors.InvalidInput("The body is not valid JSON.", code="malformed") from None
     check(schema, value)
+    refuse_nul(value)
     return value
+
+
+def refuse_nul(value: Any, where: str = "body") -> None:
+    """No text of ours holds a NUL character, and PostgreSQL refuses one: a 422, not a 500."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise errors.InvalidInput("%(field)s contains a NUL character.", field=where)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            refuse_nul(key, where)
+            refuse_nul(item, f"{where}.{key}" if where != "body" else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            refuse_nul(item, f"{where}[{index}]")
 
 
 async def read_body(request: Request, limit: int) -> bytes:

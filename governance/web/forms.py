@@ -33,6 +33,10 @@ async def read_form(request: Request) -> FormData:
         raise errors.Forbidden(
             "This form has expired. Go back, reload the page and try again.", code="csrf"
         )
+    for name, value in form.multi_items():
+        if isinstance(value, str) and "\x00" in value:  # uploaded files may hold any byte
+            await form.close()
+            raise errors.InvalidInput("%(field)s contains a NUL character.", field=name[:40])
     return form
 
 

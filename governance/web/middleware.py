@@ -165,6 +165,9 @@ class RequestSetup:
                  is_api: bool) -> tuple[int, str, str] | None:
         if len(scope["path"]) > MAX_PATH_CHARS:
             return 414, "uri_too_long", i18n.N_("The address is too long.")
+        if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b"").lower():
+            # No text of ours holds a NUL character, and PostgreSQL refuses one in a query.
+            return 422, "invalid", i18n.N_("The request contains a NUL character.")
         declared = headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
             return 413, "too_large", i18n.N_("The request is too large.")

@@ -134,3 +134,18 @@ def test_odd_addresses_and_forms_get_a_4xx(app, client, database, settings):
     nested = client.post("/api/v1/organizations", content=deep,
                          headers={**admin.api, "Content-Type": "application/json"})
     assert nested.status_code == 422
+
+
+def test_nul_characters_are_refused_everywhere_with_a_4xx(app, client, database, settings):
+    """Found by schemathesis on PostgreSQL, which refuses NUL in text: a 500 before."""
+    world = make_world(database, settings)
+    admin = log_in(app, "admin", world)
+    assert client.get("/api/v1/archive/search?tag=a%00b").status_code == 422
+    assert admin.browser.get("/organizations?q=%00").status_code == 422
+    assert admin.browser.get("/archive/T%00-1").status_code == 422
+    created = client.post("/api/v1/organizations", headers=admin.api,
+                          json={"name": "Café\u0000", "country": "PE", "members": 1})
+    assert created.status_code == 422 and "NUL" in created.json()["error"]["message"]
+    token = csrf(admin.browser, "/")
+    form = admin.browser.post("/assemblies/new", data={"csrf_token": token, "title": "a\x00b"})
+    assert form.status_code == 422
