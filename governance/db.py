@@ -69,7 +69,12 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # At most 10 connections per process, waiting for a free one beyond that: with
+    # `asamblea serve --workers 4` the old 10 + 20 allowed 120, more than PostgreSQL's
+    # default max_connections (100), and a burst of ballots failed with "too many clients"
+    # (measured by bench/). One process runs one thread of Python at a time, so more
+    # connections would only queue inside the database instead.
+    return create_engine(url, pool_size=5, max_overflow=5, pool_timeout=30, pool_pre_ping=True)
 
 
 def _configure_sqlite(engine: Engine) -> None:

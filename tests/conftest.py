@@ -74,6 +74,21 @@ def app(settings: Settings, database: Database):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def make_app(database: Database):  # type: ignore[no-untyped-def]
+    """More apps on the test database (other settings, or a second "worker"); their
+    connection pools are closed after the test."""
+    made = []
+
+    def build(app_settings: Settings):  # type: ignore[no-untyped-def]
+        made.append(create_app(app_settings))
+        return made[-1]
+
+    yield build
+    for built in made:
+        built.state.database.dispose()
+
+
+@pytest.fixture
 def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
     with TestClient(app) as test_client:
         yield test_client

@@ -10,7 +10,6 @@ from dataclasses import replace
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from governance.app import create_app
 from tests.factories import staff
 from tests.factories_security import security_header_problems
 
@@ -57,8 +56,8 @@ def test_every_kind_of_response_carries_the_headers(app, client):
                         500, 500]
 
 
-def test_hsts_only_when_served_over_https(database, settings):
-    app = create_app(replace(settings, secure_cookies=True))
+def test_hsts_only_when_served_over_https(database, settings, make_app):
+    app = make_app(replace(settings, secure_cookies=True))
     bugged = TestClient(app, base_url="https://testserver", raise_server_exceptions=False)
     app.router.routes.insert(0, Route("/boom", _boom))
     for path in ("/", "/static/asamblea.css", "/no/such/page", "/api/v1/openapi.json", "/boom"):

@@ -13,7 +13,6 @@ from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from governance import cli
-from governance.app import create_app
 from governance.auth import current
 from governance.auth import services as auth
 from governance.auth.models import LoginSession
@@ -110,10 +109,10 @@ def test_absolute_timeout_ends_even_an_active_session(app, client, database, set
 
 
 def test_logout_and_revocation_end_sessions_at_once_on_every_worker(client, database,
-                                                                    settings):
+                                                                    settings, make_app):
     """Two app instances on one database stand for two workers: what one ends, the other
     refuses on the very next request."""
-    one, two = create_app(settings), create_app(settings)
+    one, two = make_app(settings), make_app(settings)
     world = make_world(database, settings)
     admin = log_in(one, "admin", world)
     delegate = log_in(one, "delegate", world)
@@ -151,9 +150,10 @@ def test_logout_clears_the_cookie(app, client, database, settings):
     assert "Max-Age=0" in line and "HttpOnly" in line
 
 
-def test_secure_mode_cookies_are_host_prefixed_secure_httponly_samesite(database, settings):
+def test_secure_mode_cookies_are_host_prefixed_secure_httponly_samesite(database, settings,
+                                                                       make_app):
     secure = replace(settings, secure_cookies=True)
-    app = create_app(secure)
+    app = make_app(secure)
     with database.transaction() as db:
         username = make_staff(db, secure, "board").username
     browser = TestClient(app, base_url="https://testserver", follow_redirects=False)
