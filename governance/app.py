@@ -16,8 +16,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from governance.assemblies import views as assembly_views
 from governance.archive import views as archive_views
+from governance.assemblies import views as assembly_views
 from governance.audit import views as audit_views
 from governance.auth import views as auth_views
 from governance.auth.current import authenticate

@@ -8,8 +8,10 @@ import getpass
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 EXIT_USAGE = 2
 
@@ -58,7 +60,7 @@ def cmd_user_create(args: argparse.Namespace) -> int:
         if getpass.getpass("Again: ") != password:
             raise CommandError("the two passwords differ")
     settings = _settings()
-    with _database(settings).transaction() as db:
+    with _transaction(settings) as db:
         user = services.create_staff_user(db, settings, args.username, args.role, password,
                                           actor="system:cli")
         print(f"Created {user.role} account {user.username}.")
@@ -70,7 +72,7 @@ def cmd_user_active(args: argparse.Namespace) -> int:
 
     settings = _settings()
     active = args.user == "enable"
-    with _database(settings).transaction() as db:
+    with _transaction(settings) as db:
         user = services.set_staff_active(db, args.username, active, actor="system:cli")
         print(f"{'Enabled' if active else 'Disabled'} {user.role} account {user.username}"
               + ("" if active else "; its sessions have ended."))
@@ -86,7 +88,7 @@ def cmd_orgs_import(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CommandError(f"cannot read {args.file}: {exc.strerror}") from None
     settings = _settings()
-    with _database(settings).transaction() as db:
+    with _transaction(settings) as db:
         report = services.import_organizations(db, raw)
     for row in report.rejected:
         print(f"line {row.line}: {i18n.gettext(row.message, **row.params)}", file=sys.stderr)
@@ -104,7 +106,7 @@ def cmd_archive_import(args: argparse.Namespace) -> int:
         raise CommandError(f"cannot read {args.file}: {exc.strerror}") from None
     document = exchange.parse_document(raw)
     settings = _settings()
-    with _database(settings).transaction() as db:
+    with _transaction(settings) as db:
         report = exchange.import_archive(db, settings, document,
                                          actor=f"archive import: {Path(args.file).name}")
     for warning in report.warnings:
@@ -121,7 +123,7 @@ def cmd_archive_export(args: argparse.Namespace) -> int:
     from governance.archive import exchange
 
     settings = _settings()
-    with _database(settings).transaction(write=False) as db:
+    with _transaction(settings, write=False) as db:
         document = exchange.export_archive(db)
     text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
     if args.out:
@@ -194,7 +196,7 @@ def cmd_export_audit(args: argparse.Namespace) -> int:
     from governance.results import services
 
     settings = _settings()
-    with _database(settings).transaction(write=False) as db:
+    with _transaction(settings, write=False) as db:
         files = services.bundle_files(db, settings, args.poll_id)
     try:
         write_bundle(args.out, **files)
@@ -238,7 +240,7 @@ def _verify_results(settings) -> int:  # type: ignore[no-untyped-def]
     from governance import backup
     from governance.audit import services as audit
 
-    with _database(settings).transaction(write=False) as db:
+    with _transaction(settings, write=False) as db:
         checks = backup.verify_results(db, settings)
         trail = audit.verify_stored(db)
     for check in checks:
@@ -261,7 +263,7 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
         raise CommandError(f"{args.file} exists already; choose a new file")
     settings = _settings()
     written = 0
-    with _database(settings).transaction(write=False) as db, target.open("xb") as out:
+    with _transaction(settings, write=False) as db, target.open("xb") as out:
         for event in services.iter_export(
                 lambda after: [services.export_event(e) for e in services.events_after(db, after)]):
             out.write(to_line(event))
@@ -305,6 +307,18 @@ def _database(settings):  # type: ignore[no-untyped-def]
 
     _require_schema(settings)
     return Database(settings.database_url)
+
+
+@contextmanager
+def _transaction(settings, write: bool = True) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+    """One transaction on the configured database, whose connections are closed after it
+    (a command run inside a test process must not leave them open)."""
+    database = _database(settings)
+    try:
+        with database.transaction(write=write) as db:
+            yield db
+    finally:
+        database.dispose()
 
 
 def _require_schema(settings) -> None:  # type: ignore[no-untyped-def]

@@ -64,14 +64,15 @@ def make_world(database: Database, settings: Settings) -> World:
                      if r.proxy.organization_id == giver)
         assemblies.attach_letter(db, settings, session.assembly_id, proxy.id, PDF, "carta.pdf",
                                  ACTOR, now)
-        closed = polls.create_poll(db, session.assembly_id, {"title": "Cerrada",
-                                                             "method": "yes_no_abstain"}, ACTOR, now)
+        yes_no = {"method": "yes_no_abstain"}
+        closed = polls.create_poll(db, session.assembly_id, {"title": "Cerrada", **yes_no},
+                                   ACTOR, now)
         polls.open_poll(db, closed.id, ACTOR, now)
         ballot = polls.cast_ballot(db, closed.id, delegate_id=mine.delegate_id,
                                    payload={"choice": "yes"}, now=now)
         polls.close_poll(db, sealer(settings), closed.id, ACTOR, now)
-        opened = polls.create_poll(db, session.assembly_id, {"title": "Abierta",
-                                                             "method": "yes_no_abstain"}, ACTOR, now)
+        opened = polls.create_poll(db, session.assembly_id, {"title": "Abierta", **yes_no},
+                                   ACTOR, now)
         polls.open_poll(db, opened.id, ACTOR, now)
         draft = polls.create_poll(db, session.assembly_id, {"title": "Borrador",
                                                             "method": "yes_no_abstain"}, ACTOR, now)

@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from governance import errors
 from governance.assemblies import letters, schemas, services
 from governance.assemblies.common import (
     BOARD,

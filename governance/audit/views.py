@@ -90,7 +90,7 @@ def _export_lines(request: Request) -> AsyncIterator[bytes]:
     async def lines() -> AsyncIterator[bytes]:
         after = -1
         while True:
-            batch = await in_db(request, lambda db: [
+            batch = await in_db(request, lambda db, after=after: [
                 services.export_event(e) for e in services.events_after(db, after)])
             for event in batch:
                 yield to_line(event)

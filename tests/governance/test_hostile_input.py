@@ -7,8 +7,8 @@ from __future__ import annotations
 import csv
 import io
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings

@@ -92,7 +92,7 @@ def test_every_staff_action_is_in_the_trail_with_its_actor(app, client, database
                       json={"name": "Miel del Sur", "country": "CL", "members": 12}).json()
     client.patch(f"/api/v1/organizations/{org['id']}", headers=c, json={"members": 13})
     client.post("/api/v1/organizations/import", headers={**c, "Content-Type": "text/csv"},
-                content="name,country,members\nCacao Norte,PE,40\n".encode())
+                content=b"name,country,members\nCacao Norte,PE,40\n")
     assembly = client.post("/api/v1/assemblies", headers=b, json={
         "title": "Extraordinaria", "starts_at": "2026-05-01T09:00:00-05:00",
         "weighting": {"scheme": "equal"}}).json()

@@ -46,6 +46,21 @@ def forms(world: Any) -> st.SearchStrategy[dict[str, list[str]]]:
                                                              max_size=3), max_size=8)
 
 
+def _fuzzer(world: Any, actor: Any, path: str, token: str, name: str,
+            statuses: list[int]) -> Any:
+    """Hypothesis posting hand-made forms to one route."""
+
+    @given(form=forms(world))
+    @hypothesis_settings(max_examples=EXAMPLES, deadline=None, database=None,
+                         phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+    def post(form: dict[str, list[str]]) -> None:
+        response = actor.browser.post(path, data={**form, "csrf_token": token})
+        assert response.status_code < 500, (name, form)
+        statuses.append(response.status_code)
+
+    return post
+
+
 def test_hand_made_forms_never_get_a_server_error(app, client, database, settings):
     world = make_world(database, settings)
     actors = {role: log_in(app, role, world) for role in PREFERRED}
@@ -62,16 +77,8 @@ def test_hand_made_forms_never_get_a_server_error(app, client, database, setting
         actor, path = actors[role], url("page", name, route, world)
         token = tokens[role] or actor.browser.cookies.get("asamblea_csrf") or ""
 
-        @given(form=forms(world))
-        @hypothesis_settings(max_examples=EXAMPLES, deadline=None, database=None,
-                  phases=[Phase.generate], suppress_health_check=list(HealthCheck))
-        def post(form: dict[str, list[str]]) -> None:
-            response = actor.browser.post(path, data={**form, "csrf_token": token})
-            assert response.status_code < 500, (name, form)
-            statuses.append(response.status_code)
-
         try:
-            post()
+            _fuzzer(world, actor, path, token, name, statuses)()
         except AssertionError as exc:
             failures.append(str(exc)[:500])
     assert failures == []

@@ -9,11 +9,10 @@ from __future__ import annotations
 import os
 from typing import Any
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given
-from hypothesis import strategies as st
 from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.config import SchemathesisConfig
 
@@ -83,6 +82,20 @@ def _order(operation: Any) -> tuple[bool, str]:
     return (operation.definition.raw["operationId"] in LAST, operation.label)
 
 
+def _exerciser(strategy: Any, headers: Any, statuses: list[int]) -> Any:
+    """Hypothesis sending one operation's cases and checking each answer."""
+
+    @given(case=strategy)
+    @hypothesis_settings(max_examples=EXAMPLES, deadline=None, database=None,
+                         phases=[Phase.explicit, Phase.generate],
+                         suppress_health_check=list(HealthCheck))
+    def exercise(case: Any) -> None:
+        response = case.call_and_validate(headers={} if _auth_removed(case) else headers())
+        statuses.append(response.status_code)
+
+    return exercise
+
+
 def test_every_operation_answers_bad_input_as_documented(app, client, database, settings):
     world = make_world(database, settings)
     callers = _callers(database, settings, world)
@@ -101,16 +114,8 @@ def test_every_operation_answers_bad_input_as_documented(app, client, database, 
                              operation.as_strategy(GenerationMode.POSITIVE, path_parameters=real),
                              operation.as_strategy(GenerationMode.NEGATIVE))
 
-        @given(case=strategy)
-        @hypothesis_settings(max_examples=EXAMPLES, deadline=None, database=None,
-                             phases=[Phase.explicit, Phase.generate],
-                             suppress_health_check=list(HealthCheck))
-        def exercise(case: Any) -> None:
-            response = case.call_and_validate(headers={} if _auth_removed(case) else headers())
-            statuses.append(response.status_code)
-
         try:
-            exercise()
+            _exerciser(strategy, headers, statuses)()
         except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - reported together below
             failures.append(f"{operation.label}: {exc}"[:3000])
     assert failures == [], "\n\n".join(failures)
