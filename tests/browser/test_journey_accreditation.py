@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from governance.assemblies import services as assemblies
@@ -48,7 +49,7 @@ def test_committee_accredits_prints_and_checks_in(new_page, live_server, tmp_pat
     desk.get_by_label("Nombre, organización o credencial").fill("Rosa")
     desk.get_by_role("button", name="Buscar").click()
     desk.get_by_role("button", name="Registrar asistencia").first.click()
-    assert desk.get_by_role("button", name="Marcar salida").count() == 1
+    expect(desk.get_by_role("button", name="Marcar salida")).to_have_count(1)
     assert_accessible(desk)
 
     # 4. The credential shown before printing no longer works; the printed one would.
