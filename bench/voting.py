@@ -399,15 +399,19 @@ def _page_table(section: Section, scenarios: Sequence[Scenario]) -> None:
 
 
 def _targets(section: Section, scenarios: Sequence[Scenario]) -> None:
+    cores = os.cpu_count() or 1
     for scenario in scenarios:
         if scenario.login is not None:
+            cpu, done = scenario.login.cpu, max(1, scenario.login.outcome.ok(200))
             achieved = scenario.login.outcome.throughput(200)
             met = achieved >= TARGET_LOGINS and scenario.login.outcome.failures(200) == 0
             section.targets.append(Target(
                 f"logins, {scenario.label}", f"≥ {TARGET_LOGINS:.0f}/s",
                 f"{achieved:.1f}/s", met,
                 "" if met else (f"{achieved / TARGET_LOGINS:.0%} of the target; each login "
-                                f"is one Argon2id verification (see the table)")))
+                                f"is one Argon2id verification, {_ms(cpu.server / done)} of "
+                                f"CPU here; other processes took {cpu.share(cpu.others)}; "
+                                f"≈ {_ceiling(cores, cpu.server, done)} on idle cores")))
         top = [(s, b) for s, b in zip(scenario.steps, scenario.baseline, strict=False)
                if s.outcome.offered_rate >= TARGET_RATE]
         if not top:
@@ -433,7 +437,9 @@ def _shortfall(name: str, step: Step, base: Step) -> str:
     per_ballot = cpu.server / max(1, step.outcome.ok(201))
     if name == "accepted":
         return (f"{step.outcome.throughput(201) / TARGET_RATE:.0%} of the target; the server "
-                f"used {cpu.share(cpu.server)} of a core at {_ms(per_ballot)} of CPU per ballot")
+                f"used {cpu.share(cpu.server)} of a core at {_ms(per_ballot)} of CPU per ballot "
+                f"while other processes took {cpu.share(cpu.others)}; see “What limits "
+                f"casting” below")
     if name == "p99":
         return "requests queue once the offered rate is above what the server sustains"
     if name == "errors":
