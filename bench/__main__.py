@@ -1,6 +1,6 @@
 """`python -m bench`: run the benchmarks and write docs/benchmarks.md.
 
-    python -m bench                 # everything (about ten minutes on two cores)
+    python -m bench                 # everything (ten to fifteen minutes on two cores)
     BENCH_QUICK=1 python -m bench   # fewer runs, a shorter voting load (a minute or two)
     python -m bench --only close,verify --out /tmp/b.md
 

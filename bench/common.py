@@ -128,6 +128,16 @@ class Section:
     seconds: float = 0.0  # how long the benchmark itself took to run
 
 
+def shortfall(timing: Timing, target: float, what: str = "") -> str:
+    """Why a time target was missed: by how much, and whether the CPU alone would meet it
+    (then the rest was waiting for other work on a shared machine)."""
+    text = f"{timing.median / target:.1f}× the target" + (f"; {what}" if what else "")
+    if timing.cpu_median < target:
+        text += (f"; its own CPU time ({seconds(timing.cpu_median)}) is under the target: the "
+                 f"rest was waiting for a core (see the load average)")
+    return text
+
+
 def seconds(value: float) -> str:
     """A duration in the unit that reads best."""
     if value < 0.001:

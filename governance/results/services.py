@@ -4,7 +4,10 @@ the signed result, the audit bundle, inclusion proofs for receipts, co-signature
 from __future__ import annotations
 
 import base64
+import gc
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -51,6 +54,10 @@ def sealer(settings: Settings):  # type: ignore[no-untyped-def]
     """The `seal` step that closing a poll runs, bound to the installation's signing key."""
 
     def seal(db: Session, poll: Poll, now: datetime) -> None:
+        with _collector_paused():
+            _seal(db, poll, now)
+
+    def _seal(db: Session, poll: Poll, now: datetime) -> None:
         key = keys.private_key(settings)
         polls.mark_presence(db, poll, assemblies.present_organization_ids(db, poll.assembly_id))
         texts = polls.ledger_lines(db, poll.id)
@@ -77,6 +84,21 @@ def sealer(settings: Settings):  # type: ignore[no-untyped-def]
         poll.outcome = str(result["outcome"])
 
     return seal
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a result is sealed: a poll of 100,000
+    ballots creates some 500,000 short-lived objects, none in a reference cycle, and the
+    collector's passes over them took a quarter of the closing time (bench/). The previous
+    state comes back afterwards; other threads only see cycles collected a moment later."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def signed_result(db: Session, poll_id: int) -> SignedResult:
