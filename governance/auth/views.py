@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -10,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from governance import errors
+from governance import errors, i18n
 from governance.assemblies import credentials
 from governance.auth import services
 from governance.auth.current import authenticate, client_address, request_token
@@ -89,8 +90,6 @@ async def login_page(request: Request) -> Response:
 
 def _expires_at(request: Request) -> str:
     settings = request.app.state.settings
-    from datetime import timedelta
-
     return (utcnow() + timedelta(hours=settings.session_absolute_hours)).isoformat()
 
 
@@ -116,8 +115,6 @@ async def login_submit(request: Request) -> Response:
         )
     except (errors.NotAuthenticated, errors.RateLimited) as exc:
         await _record_failure(request, exc, username, client, now)
-        from governance import i18n
-
         return render(
             request, "auth/login.html",
             _login_context(request, next=next_url, username=username, form="staff",
@@ -153,8 +150,6 @@ async def credential_submit(request: Request) -> Response:
     try:
         token = await _delegate_login(request, typed, client, now)
     except (errors.NotAuthenticated, errors.RateLimited) as exc:
-        from governance import i18n
-
         return render(
             request, "auth/login.html",
             _login_context(request, next=next_url, credential=typed.strip(), form="delegate",

@@ -101,6 +101,12 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def closed_polls(db: Session, limit: int = 200) -> list[Poll]:
+    """The most recently closed polls, for the auditors' page."""
+    return list(db.scalars(select(Poll).where(Poll.state == "closed")
+                           .order_by(Poll.closed_at.desc()).limit(limit)))
+
+
 def signed_result(db: Session, poll_id: int) -> SignedResult:
     poll = polls.get_poll(db, poll_id)
     if poll.state != "closed" or poll.result_json is None or poll.result_signature is None:

@@ -9,13 +9,12 @@ import re
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from governance import errors
+from governance import errors, i18n
 from governance.auth.current import authenticate, require
 from governance.polls import services as polls
-from governance.polls.models import Poll
 from governance.results import checkpoints, cosigning, keys, services
 from governance.web.api import ID, Operations, Param, ok, path_int, read_json
 from governance.web.forms import in_db, read_form, text
@@ -138,10 +137,7 @@ async def audit_page(request: Request) -> Response:
     settings = request.app.state.settings
 
     def load(db: Any) -> dict[str, Any]:
-        from sqlalchemy import select
-
-        closed = list(db.scalars(select(Poll).where(Poll.state == "closed")
-                                 .order_by(Poll.closed_at.desc()).limit(200)))
+        closed = services.closed_polls(db)
         return {"polls": closed,
                 "checkpoints": {p.id: checkpoints.published(db, p.id)[-3:] for p in closed}}
 
@@ -166,8 +162,6 @@ async def receipt_page(request: Request) -> Response:
                     db, poll_id, receipt))
             except (errors.NotFound, errors.Conflict) as exc:
                 error = exc
-    from governance import i18n
-
     message = i18n.gettext(error.message, **error.params) if error else None
     status = 404 if isinstance(error, errors.NotFound) else 200
     return render(request, "results/receipt.html",
@@ -193,8 +187,6 @@ async def cosign_form(request: Request) -> Response:
     await in_db(request, lambda db: cosigning.add(
         db, poll_id, text(form, "name"), text(form, "public_key_pem").encode(), signature,
         principal.name), write=True)
-    from starlette.responses import RedirectResponse
-
     return RedirectResponse(request.url_for("audit_page"), status_code=303)
 
 

@@ -21,7 +21,7 @@ from governance.db import utcnow
 from governance.polls import services as polls
 from governance.results import checkpoints, keys
 from governance.results.services import sealer
-from tests.factories import staff
+from tests.factories import browser_login, csrf, staff
 from tests.factories_polls import ACTOR, assembly_in_session, ensure_key, open_poll
 
 
@@ -155,3 +155,19 @@ def test_keys_commands(tmp_path, settings):
     assert "BEGIN PUBLIC KEY" in shown.stdout
     key_file = Path(settings.data_dir) / "signing-key.pem"
     assert key_file.stat().st_mode & 0o077 == 0
+
+
+def test_auditor_cosigns_from_the_audit_page(client, database, settings):
+    poll_id, _ = closed_poll(database, settings)
+    result_json = client.get(f"/api/v1/polls/{poll_id}/result").json()["result_json"].encode()
+    own = signing.generate_private_key()
+    browser_login(client, "auditor")
+    page = client.get("/audit")
+    assert page.status_code == 200 and f"/polls/{poll_id}/cosign" in page.text
+    response = client.post(f"/polls/{poll_id}/cosign", follow_redirects=False, data={
+        "csrf_token": csrf(client, "/audit"), "name": "teller-1",
+        "public_key_pem": signing.public_key_pem(own.public_key()).decode(),
+        "signature": base64.b64encode(signing.sign(own, result_json)).decode()})
+    assert response.status_code == 303
+    bundle = zipfile.ZipFile(io.BytesIO(client.get(f"/api/v1/polls/{poll_id}/bundle.zip").content))
+    assert "cosignatures/teller-1.sig" in bundle.namelist()
