@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from ballots.casting import BallotRejected, validate_choice
 from ballots.polls import PollSpec, PollSpecError
 from ballots.result import ballot_line, receipt
-from governance import errors
+from governance import errors, i18n
 from governance.assemblies import services as assemblies
 from governance.assemblies.models import Delegate
 from governance.audit import services as audit
@@ -107,7 +107,8 @@ def create_poll(db: Session, assembly_id: int, fields: dict[str, Any], actor: st
             "rules": rules,
         })
     except PollSpecError as exc:
-        raise errors.InvalidInput("The poll cannot be set up: %(reason)s", reason=str(exc),
+        raise errors.InvalidInput("The poll cannot be set up: %(reason)s",
+                                  reason=_spec_problem(fields, options, str(exc)),
                                   code="bad_poll") from None
     unknown = sorted(set(labels) - set(spec.options))
     if unknown:
@@ -129,6 +130,18 @@ def create_poll(db: Session, assembly_id: int, fields: dict[str, Any], actor: st
     audit.record(db, actor, "poll.create", f"poll:{poll.id}",
                  {"assembly": assembly.id, "title": title, "method": spec.method}, now)
     return poll
+
+
+def _spec_problem(fields: dict[str, Any], options: list[str], reason: str) -> str:
+    """The chair's most common mistakes in their own language; anything rarer as the core
+    states it (in English)."""
+    method = fields.get("method", "yes_no_abstain")
+    candidates = [key for key in options if key != "abstain"]
+    if method in ("single", "multiple") and len(candidates) < 2:
+        return i18n.gettext("give at least two options, one per line")
+    if method == "multiple" and not 1 <= int(fields.get("max_choices") or 1) <= len(candidates):
+        return i18n.gettext("choose up to as many options as there are, at least one")
+    return reason
 
 
 def voter_id(poll: Poll, organization_id: int) -> str:

@@ -62,7 +62,9 @@ def test_poll_form_errors_are_shown_not_raised(client, database, settings):
     url = f"/assemblies/{s.assembly_id}/polls"
     response = client.post(url, data={"csrf_token": csrf(client, url), "title": "x",
                                       "method": "single", "options": "solo"})
-    assert response.status_code == 422 and response.context["error"].startswith("No se puede configurar")
+    assert response.status_code == 422
+    assert response.context["error"] == ("No se puede configurar la votación: dé al menos dos "
+                                         "opciones, una por línea")
 
 
 def test_auditors_cannot_open_polls_and_delegate_pages_need_a_delegate(client, database,
