@@ -65,15 +65,6 @@ def gettext(message: str, **params: Any) -> str:
     return text % params if params else text
 
 
-def ngettext(singular: str, plural: str, n: int, **params: Any) -> str:
-    text = translations(current_language()).ngettext(singular, plural, n)
-    params.setdefault("num", n)
-    return text % params
-
-
-_ = gettext
-
-
 def N_(message: str) -> str:  # noqa: N802 - the conventional name for "mark for extraction"
     """Mark a message for extraction; it is translated later, where it is shown."""
     return message
@@ -120,7 +111,3 @@ def format_date(value: Any, fmt: str = "long") -> str:
     if value is None:
         return ""
     return dates.format_date(value, format=fmt, locale=current_language())
-
-
-def language_name(language: str) -> str:
-    return Locale.parse(language).get_display_name(language) or language
