@@ -65,6 +65,12 @@ def gettext(message: str, **params: Any) -> str:
     return text % params if params else text
 
 
+def ngettext(singular: str, plural: str, n: int, **params: Any) -> str:
+    text = translations(current_language()).ngettext(singular, plural, n)
+    params.setdefault("num", n)
+    return text % params
+
+
 def N_(message: str) -> str:  # noqa: N802 - the conventional name for "mark for extraction"
     """Mark a message for extraction; it is translated later, where it is shown."""
     return message
