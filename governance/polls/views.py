@@ -105,8 +105,7 @@ async def poll_page(request: Request) -> Response:
     poll_id = path_int(request, "poll_id")
 
     def load(db: Any) -> dict[str, Any]:
-        # Delegates see the polls of their own assembly only (the check used to compare the
-        # poll with its own assembly, which always matched).
+        # Delegates see the polls of their own assembly only.
         poll = poll_api.visible_poll(db, principal, poll_id)
         return {**_poll_context(db, poll_id), "roll_call": services.roll_call(db, poll),
                 "present_delegates": services.present_delegates(db, poll.assembly_id)
