@@ -9,20 +9,18 @@ that they verify. A second implementation (the browser's) must pass the same fil
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from e2e_ceremony import ceremony_vectors
+from e2e_seeds import seeded, voting_key
 
 from ballots.canonical import canonical_json
 from ballots.e2e import elgamal, group
 from ballots.e2e.encoding import point_hex, scalar_hex
 from ballots.e2e.params import PollParams
 from ballots.e2e.proofs import prove_equality, prove_one_of, prove_schnorr
-from ballots.e2e.randomness import SeededRandomness
 from ballots.e2e.transcript import ProofContext, challenge, integer
 from ballots.e2e.trustees import Trustees
 from ballots.e2e.vote import Voter, choice_ballot, divided_ballot, sign_ballot
@@ -32,16 +30,6 @@ from ballots.signing import raw_public_key
 HERE = Path(__file__).resolve().parent / "e2e_vectors"
 FINGERPRINT = bytes(range(32))
 SUBJECT_KEY = bytes(range(32, 64))
-
-
-def seeded(label: str) -> SeededRandomness:
-    """The test generator seeded with a label's UTF-8 bytes."""
-    return SeededRandomness(label.encode())
-
-
-def voting_key(label: str) -> Ed25519PrivateKey:
-    """An Ed25519 voting key whose 32-byte seed is SHA-256 of the label (RFC 8032 §5.1.5)."""
-    return Ed25519PrivateKey.from_private_bytes(hashlib.sha256(label.encode()).digest())
 
 
 def _context_dict(context: ProofContext) -> dict[str, str]:
@@ -312,11 +300,14 @@ def invalid_ballots(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def write() -> None:
     """Rewrite the generated vector files."""
-    for name, build in (("primitives.json", primitives), ("ballots.json", ballots)):
+    for name, build in (
+        ("primitives.json", primitives),
+        ("ballots.json", ballots),
+        ("ceremony.json", ceremony_vectors),
+    ):
         text = json.dumps(build(), indent=1, ensure_ascii=False) + "\n"
         (HERE / name).write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     write()

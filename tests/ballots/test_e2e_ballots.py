@@ -7,7 +7,8 @@ import copy
 from typing import Any
 
 import pytest
-from e2e_vectors import poll_params, seeded, single_trustee, voting_key
+from e2e_seeds import seeded, voting_key
+from e2e_vectors import poll_params, single_trustee
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -10,10 +10,14 @@ from typing import Any
 
 import e2e_vectors
 import pytest
+from e2e_ceremony import ceremony_vectors
 
-from ballots.e2e import elgamal, group
+from ballots.e2e import dkg, elgamal, group
 from ballots.e2e.ballot_check import CastContext, PollCheck, check_cast
+from ballots.e2e.ceremony import Ceremony
 from ballots.e2e.challenge import check_opening, parse_opening
+from ballots.e2e.decryption import AggregateKey, combine, read_shares
+from ballots.e2e.dlog import bounded_dlog
 from ballots.e2e.elgamal import Ciphertext
 from ballots.e2e.encoding import decode_hex, decode_point, decode_scalar, scalar_hex
 from ballots.e2e.params import PollParams
@@ -27,6 +31,7 @@ from ballots.e2e.proofs import (
 )
 from ballots.e2e.randomness import SeededRandomness
 from ballots.e2e.transcript import ProofContext, challenge
+from ballots.e2e.trustees import Trustees
 
 HERE = Path(__file__).parent / "e2e_vectors"
 
@@ -37,7 +42,11 @@ def _stored(name: str) -> Any:
 
 @pytest.mark.parametrize(
     ("name", "build"),
-    [("primitives.json", e2e_vectors.primitives), ("ballots.json", e2e_vectors.ballots)],
+    [
+        ("primitives.json", e2e_vectors.primitives),
+        ("ballots.json", e2e_vectors.ballots),
+        ("ceremony.json", ceremony_vectors),
+    ],
 )
 def test_the_code_produces_the_stored_vectors(name: str, build: Any) -> None:
     assert json.loads(json.dumps(build())) == _stored(name), (
@@ -140,3 +149,28 @@ def test_a_changed_opening_is_caught() -> None:
     opening = case["opening"] | {"messages": [1, 0, 0]}
     verdict, vote = check_opening(params, ballot, parse_opening(opening))
     assert (verdict.ok, verdict.check, vote) == (False, "challenge", None)
+
+
+def test_ceremony_vectors_verify() -> None:
+    v = _stored("ceremony.json")
+    transcript = v["ceremony"]
+    ceremony = Ceremony.from_dict(transcript["setup"])
+    outcome = dkg.outcome(
+        ceremony, transcript["cards"], transcript["dealings"], transcript["complaints"]
+    )
+    assert outcome.trustees == Trustees.from_dict(v["trustees"])
+    assert outcome.trustees.election_key().hex() == v["election_key"]
+    for index, key in v["verification_keys"].items():
+        assert outcome.trustees.verification_key(int(index)).hex() == key
+        share = decode_scalar(v["secret_shares"][index], "share")
+        assert group.base_mul(share).hex() == key
+    d = v["decryption"]
+    ct = Ciphertext.from_dict(d["ciphertext"], "ct")
+    which = AggregateKey(0, "weight")
+    shares = {}
+    for signed in d["shares"]:
+        read = read_shares(
+            ceremony, bytes.fromhex(d["poll"]), outcome.trustees, signed, {which: ct}, d["options"]
+        )
+        shares[read.index] = read.shares[which][0]
+    assert bounded_dlog(combine(ct, shares, ceremony.threshold), 100) == d["total"]
