@@ -29,6 +29,7 @@ BENCHMARKS = (
     ("close_db", "bench.close_db", "3b. Closing a poll from the database"),
     ("verify", "bench.verify", "4. Verifying an audit bundle"),
     ("archive", "bench.archive", "6. Searching the archive"),
+    ("e2e_browser", "bench.e2e_browser", "7. Secret polls in the browser"),
     ("voting", "bench.voting", "1, 2, 5. Logins, casting, turnout and the voting page"),
 )
 

@@ -1,0 +1,153 @@
+"""Secret polls in the browser (E2E.md budgets): encrypt + prove + sign a ballot in Debian's
+Chromium, and what the voting scripts weigh compressed.
+
+The page loads the voting scripts as the voting page will (`tests/browser/e2e_page.py`: the
+app's CSP, nonces, Subresource Integrity), served from governance/static by Playwright itself
+(no app server needed). Each ballot is `Asamblea.e2e.encryptBallot` with the device's
+randomness plus `signBallot` with a non-extractable WebCrypto voting key, timed inside the
+page with performance.now(). The first ballot of a page (which also builds the table for the
+election key) is reported apart from the median of the following ones. Baseline, in the same
+page: one ristretto255 scalar multiplication of the election key.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import statistics
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import sync_playwright
+
+from bench.common import ROOT, Context, Section, Table, Target, seconds
+from governance.web.middleware import content_security_policy
+from tests.browser.chromium import ChromiumUnavailable, launch
+from tests.browser.e2e_page import PATH, STATIC, VOTING_SCRIPTS, page_html
+
+ORIGIN = "http://asamblea.bench"
+VECTORS = ROOT / "tests" / "ballots" / "e2e_vectors" / "ballots.json"
+BUDGET_SIMPLE, BUDGET_DIVIDED, BUDGET_KB = 0.100, 1.5, 60
+DIVIDED_WEIGHT = 1000
+
+MEASURE = (Path(__file__).resolve().parent / "e2e_browser.js").read_text(encoding="utf-8")
+
+
+def _serve(route: Any, nonce: str) -> None:
+    """The page (with the app's CSP for `nonce`) and the static files, from disk."""
+    url = route.request.url
+    if url == ORIGIN + PATH:
+        route.fulfill(body=page_html(nonce), content_type="text/html",
+                      headers={"Content-Security-Policy": content_security_policy(nonce)})
+        return
+    relative = url.removeprefix(ORIGIN + "/static/")
+    route.fulfill(body=(STATIC / relative).read_bytes(), content_type="text/javascript")
+
+
+def _gzip_kb(paths: list[Path]) -> tuple[float, float]:
+    raw = sum(len(p.read_bytes()) for p in paths)
+    packed = sum(len(gzip.compress(p.read_bytes(), 6)) for p in paths)
+    return raw / 1024, packed / 1024
+
+
+def _one_page(browser: Any, case: dict[str, Any], weight: int, vote: dict[str, Any],
+              runs: int) -> dict[str, Any]:
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.route(ORIGIN + "/**", lambda route: _serve(route, "bench-nonce"))
+        page.goto(ORIGIN + PATH)
+        page.wait_for_function("() => window.Asamblea && window.Asamblea.e2e")
+        return page.evaluate(MEASURE, {"poll": case["poll"], "weight": weight, "vote": vote,
+                                       "runs": runs})
+    finally:
+        context.close()
+
+
+def _measure(browser: Any, case: dict[str, Any], weight: int, vote: dict[str, Any],
+             pages: int, runs: int) -> dict[str, float]:
+    """Medians (seconds) over `pages` fresh pages of: preparing the poll, the page's first
+    ballot, its check; over all the later ballots; the baseline multiplication."""
+    measured = [_one_page(browser, case, weight, vote, runs) for _ in range(pages)]
+
+    def median(values: list[float]) -> float:
+        return statistics.median(values) / 1000
+
+    return {
+        "prepare": median([m["prepare"] for m in measured]),
+        "first": median([m["first"] for m in measured]),
+        "rest": median([t for m in measured for t in m["rest"]]),
+        "ballots": float(sum(len(m["rest"]) for m in measured)),
+        "check": median([m["check"] for m in measured]),
+        "size": measured[0]["size"] / 1024,
+        "base": median([t for m in measured for t in m["base"]]),
+    }
+
+
+def _row(label: str, m: dict[str, float], pages: int) -> list[str]:
+    return [label, seconds(m["prepare"]), seconds(m["first"]), seconds(m["rest"]),
+            f"{pages} pages, {m['ballots']:.0f} ballots", seconds(m["check"]),
+            f"{m['size']:.1f} KB", f"{m['rest'] / m['base']:.0f}×"]
+
+
+def run(ctx: Context) -> Section | str:
+    cases = json.loads(VECTORS.read_text(encoding="utf-8"))["valid"]
+    simple, divided = cases[0], cases[4]
+    pages = 3 if ctx.quick else 7
+    with sync_playwright() as playwright:
+        try:
+            browser = launch(playwright)
+        except ChromiumUnavailable as exc:
+            return str(exc)
+        try:
+            version = browser.version
+            ctx.log("e2e browser: yes/no/abstain ballots")
+            one = _measure(browser, simple, 1, {"choice": "yes"}, pages, 10)
+            ctx.log("e2e browser: divided votes")
+            split = {"yes": 600, "no": 399, "abstain": 1}
+            many = _measure(browser, divided, DIVIDED_WEIGHT, {"split": split}, pages, 2)
+        finally:
+            browser.close()
+    scripts = [STATIC / name for name in VOTING_SCRIPTS]
+    raw_kb, packed_kb = _gzip_kb(scripts)
+    section = Section(
+        key="e2e_browser",
+        title="7. Secret polls in the browser (encrypt, prove, sign; script size)",
+        method=(f"Chromium {version} (Debian's, headless, driven by Playwright), the voting "
+                "scripts loaded as the voting page loads them (app CSP, nonces, SRI), each "
+                "measurement in a fresh page. Preparing the poll is `pollParams` (once per "
+                "page: it parses poll.json and builds the tables for G and Y). A ballot is "
+                "`encryptBallot` (device randomness) + `signBallot` (non-extractable WebCrypto "
+                "Ed25519 key), timed in the page: the first of each page, and the median of "
+                "the ballots after it. Baseline: one scalar multiplication of the election "
+                "key (noble's constant-time `multiply`). Sizes: gzip -6 of the files, as "
+                "bench/pages.py counts the plain voting page."),
+    )
+    section.tables.append(Table(
+        ["ballot", "preparing the poll", "first ballot", "later ballots (median)",
+         "measured", "its check (§6.4)", "ballot + signature JSON",
+         "later, in scalar multiplications"],
+        [_row("yes/no/abstain (3 options)", one, pages),
+         _row(f"divided vote, weight {DIVIDED_WEIGHT:,}, 3 options", many, pages)],
+        caption=f"One scalar multiplication of the election key: {seconds(one['base'])} "
+                "(median)."))
+    section.tables.append(Table(
+        ["file", "bytes", "gzip -6"],
+        [[name, f"{(STATIC / name).stat().st_size / 1024:.1f} KB",
+          f"{len(gzip.compress((STATIC / name).read_bytes(), 6)) / 1024:.1f} KB"]
+         for name in VOTING_SCRIPTS]
+        + [["together", f"{raw_kb:.1f} KB", f"{packed_kb:.1f} KB"]]))
+    # The budget is for the ballot a delegate waits for: the page's first one.
+    section.targets += [
+        Target("encrypt + prove + sign a yes/no/abstain ballot (Chromium, first of the page)",
+               f"≤ {BUDGET_SIMPLE * 1000:.0f} ms", seconds(one["first"]),
+               one["first"] <= BUDGET_SIMPLE),
+        Target(f"encrypt + prove + sign a divided vote, weight {DIVIDED_WEIGHT:,}, 3 options",
+               f"≤ {BUDGET_DIVIDED} s", seconds(many["first"]), many["first"] <= BUDGET_DIVIDED),
+        Target("voting scripts of a secret poll, compressed (the page itself comes on top)",
+               f"≤ {BUDGET_KB} KB with the page", f"{packed_kb:.1f} KB",
+               packed_kb <= BUDGET_KB,
+               note=f"{BUDGET_KB - packed_kb:.1f} KB left for the page (today's plain voting "
+                    "page: 11.5 KB uncompressed with everything it loads)"),
+    ]
+    return section
