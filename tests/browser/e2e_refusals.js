@@ -80,6 +80,20 @@ async ({ cases, invalidPoint }) => {
   out.openedLie = e2e.checkOpening(m.params, m.ballot, lie);
   const shortOpening = { messages: m.opening.messages.slice(1), randomness: m.opening.randomness.slice(1) };
   out.openedShort = e2e.checkOpening(m.params, m.ballot, shortOpening);
+  // poll.json: anything but the full, exact parameters is refused (the fingerprint hashes them).
+  const pollChanges = [
+    (poll) => { delete poll.poll.rules.tie; },
+    (poll) => { poll.poll.options = []; },
+    (poll) => { poll.election_key = e2e.pointHex(e2e.baseMul(1n)); }, // G: a valid point, not Y
+    (poll) => { poll.trustees.commitments[0].coefficients[0] = '00'.repeat(32); },
+    (poll) => { poll.format = 'asamblea.e2e-poll/2'; },
+    (poll) => { poll.poll.secret = false; },
+  ];
+  out.pollRefusals = pollChanges.map((change) => {
+    const poll = copy(yna.poll);
+    change(poll);
+    try { e2e.pollParams(poll); return null; } catch (error) { return error instanceof e2e.EncodingError ? error.message : String(error); }
+  });
   out.wrongSigner = await e2e.signBallot(m.ballot, other).then(() => 'signed', (error) => error.message);
   return out;
 }

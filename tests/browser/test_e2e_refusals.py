@@ -99,6 +99,18 @@ def test_divided_votes_open_to_their_split(refused):
     assert refused["dividedWhole"] == {"split": {"yes": 0, "no": 5, "abstain": 0}}
 
 
+def test_poll_parameters_are_taken_only_in_full(refused):
+    assert refused["pollRefusals"] == [
+        "poll.json poll.rules must have exactly majority, double_weight_pct, double_orgs_pct, "
+        "abstentions_count, quorum_weight_pct, quorum_orgs_pct, quorum_mode, tie",
+        "poll.json poll.options must be distinct option keys",
+        "poll.json election_key is not the sum of the trustees’ C₀",
+        "trustees.commitments[0].coefficients[0] is the identity element",
+        "poll.json format must be asamblea.e2e-poll/1",
+        "an encrypted poll must be secret",
+    ]
+
+
 def test_the_benaloh_opening_checks_and_a_lie_does_not(refused):
     assert refused["opened"]["ok"] and refused["opened"]["vote"] == {"choices": ["yes"]}
     assert refused["openedLie"] == {"ok": False, "check": "challenge",
@@ -117,3 +129,10 @@ def test_the_voting_key_stays_on_the_device(page):
     assert keys["exportRefused"]
     assert keys["webcrypto"] == keys["noble"] == RFC8032_TEST1_SIGNATURE
     assert keys["noblePublic"] == RFC8032_TEST1_PUBLIC
+    # A torsion point hidden in R passes noble's own (cofactored) check, not the page's.
+    assert keys["torsionCofactored"] is True
+    assert keys["torsionRefused"] is True
+    # A voting key with a torsion component signs what OpenSSL and libsodium accept (see
+    # docs/e2e-protocol.md, implementation notes): the page refuses the key itself.
+    assert keys["torsionKeyCofactored"] is True
+    assert keys["torsionKeyRefused"] is True

@@ -28,6 +28,9 @@
   const BALLOT_FORMAT = 'asamblea.ballot/1';
   const POLL_FORMAT = 'asamblea.e2e-poll/1';
   const MAX_OPTIONS = 64;
+  const POLL_FIELDS = ['id', 'title', 'method', 'options', 'max_choices', 'allow_split', 'allow_revote', 'secret', 'rules'];
+  const RULE_FIELDS = ['majority', 'double_weight_pct', 'double_orgs_pct', 'abstentions_count',
+    'quorum_weight_pct', 'quorum_orgs_pct', 'quorum_mode', 'tie'];
   const MAX_BITS = 53; // weights are JSON-exact integers, below 2^53
   const TAG = { choice: 'ballot/choice', count: 'ballot/count', partBit: 'ballot/part-bit',
     restBit: 'ballot/rest-bit', decryption: 'trustee/decryption' };
@@ -333,17 +336,20 @@
       throw new EncodingError('poll.json must have exactly format, poll, roll, trustees, election_key, script');
     }
     if (data.format !== POLL_FORMAT) throw new EncodingError(`poll.json format must be ${POLL_FORMAT}`);
+    // The poll and its rules in full, as the server writes them: the fingerprint hashes
+    // these bytes, so a default left out would give the poll another fingerprint here than
+    // in the Python reference (which hashes its own re-serialization).
     const poll = data.poll;
-    if (!isObject(poll) || !['yes_no_abstain', 'single', 'multiple'].includes(poll.method)) {
-      throw new EncodingError('poll.json poll.method is not one of yes_no_abstain, single, multiple');
-    }
-    const options = poll.method === 'yes_no_abstain' && (!poll.options || poll.options.length === 0)
-      ? ['yes', 'no', 'abstain'] : poll.options;
+    if (!isObject(poll) || !sameKeys(poll, POLL_FIELDS)) throw new EncodingError(`poll.json poll must have exactly ${POLL_FIELDS.join(', ')}`);
+    if (!isObject(poll.rules) || !sameKeys(poll.rules, RULE_FIELDS)) throw new EncodingError(`poll.json poll.rules must have exactly ${RULE_FIELDS.join(', ')}`);
+    if (!['yes_no_abstain', 'single', 'multiple'].includes(poll.method)) throw new EncodingError('poll.json poll.method is not one of yes_no_abstain, single, multiple');
+    const options = poll.options;
     if (!Array.isArray(options) || options.length < 1 || options.length > MAX_OPTIONS
-        || options.some((o) => typeof o !== 'string') || new Set(options).size !== options.length) {
+        || options.some((o) => typeof o !== 'string') || new Set(options).size !== options.length
+        || (poll.method === 'yes_no_abstain' && options.join() !== 'yes,no,abstain')) {
       throw new EncodingError('poll.json poll.options must be distinct option keys');
     }
-    const maxChoices = poll.max_choices === undefined ? 1 : poll.max_choices;
+    const maxChoices = poll.max_choices;
     if (!isInt(maxChoices) || maxChoices < 1 || maxChoices > options.length) throw new EncodingError('poll.json poll.max_choices is out of range');
     if (poll.secret !== true) throw new EncodingError('an encrypted poll must be secret');
     const divided = poll.allow_split === true;
@@ -510,9 +516,17 @@
     return bytesToHex(await signer.sign(ballotBytes(ballot)));
   }
 
-  /** RFC 8032 verification in noble's strict mode (canonical encodings, no small-order key). */
+  /** RFC 8032 §5.1.7 verification, strict: A and R canonical and in the prime-order
+   * subgroup (not small order, no torsion component), S < L. With A and R torsion-free,
+   * noble's cofactored equation and the cofactorless one of OpenSSL and libsodium accept
+   * exactly the same signatures, so this page and `asamblea verify` cannot disagree on a
+   * crafted one (docs/e2e-protocol.md, "Implementation notes: the browser"). */
   function verifySignature(signature, message, publicKey) {
     try {
+      for (const encoded of [publicKey, signature.subarray(0, 32)]) {
+        const point = ed25519.Point.fromBytes(encoded, false);
+        if (point.isSmallOrder() || !point.isTorsionFree()) return false;
+      }
       return ed25519.verify(signature, message, publicKey, { zip215: false });
     } catch (_) {
       return false;
