@@ -18,7 +18,8 @@ def test_every_vendored_file_has_the_hash_the_readme_names():
     readme = _readme()
     files = sorted(p for p in VENDOR.iterdir() if p.name != "README.md")
     assert {p.name for p in files} >= {"noble.js", "noble-input.js", "noble-curves.LICENSE",
-                                       "noble-hashes.LICENSE"}
+                                       "noble-hashes.LICENSE", "noble-verify.js",
+                                       "noble-verify-input.js", "noble-ciphers.LICENSE"}
     for path in files:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         assert re.search(rf"`{re.escape(path.name)}` \| `{digest}`", readme), (
@@ -29,8 +30,11 @@ def test_the_bundle_is_the_named_versions_under_their_licence():
     readme = _readme()
     bundle = (VENDOR / "noble.js").read_text(encoding="utf-8")
     assert "@noble/curves 2.4.0" in readme and "@noble/hashes 2.4.0" in readme
+    assert "@noble/ciphers 2.4.0" in readme
     assert "noble-curves - MIT License (c) 2022 Paul Miller" in bundle
-    for name in ("noble-curves.LICENSE", "noble-hashes.LICENSE"):
+    verifier = (VENDOR / "noble-verify.js").read_text(encoding="utf-8")
+    assert "noble-ciphers - MIT License (c) 2023 Paul Miller" in verifier
+    for name in ("noble-curves.LICENSE", "noble-hashes.LICENSE", "noble-ciphers.LICENSE"):
         text = (VENDOR / name).read_text(encoding="utf-8")
         assert text.startswith("The MIT License (MIT)") and "Paul Miller" in text
     # Only what the voting script uses is exported (noble-input.js is the bundle's input).

@@ -759,5 +759,8 @@
     seededRandomness, canonicalJson, ballotBytes,
     proveSchnorr, verifySchnorr, proveEquality, verifyEquality, proveOneOf, verifyOneOf,
     decodePair, baseMul, EncodingError, VoteError,
+    // what the bundle verifier (asamblea-e2e-verify.js) builds on
+    internals: Object.freeze({ G, I, Fn, mulPublic, frame, sameKeys, isObject, isInt, parseBallot,
+      fromBits, ctAdd, ctScale, ctTotal, ctEquals, ctJson }),
   });
 })(globalThis);
