@@ -115,8 +115,12 @@ def parse_canonical(line: bytes) -> Any:
             value = json.loads(text)
         except ValueError as exc:
             raise NotCanonical(f"not JSON: {exc}") from None
+        except RecursionError:
+            raise NotCanonical("not JSON: nested too deeply") from None
     except ValueError as exc:
         raise NotCanonical(f"not JSON: {exc}") from None
+    except RecursionError:  # a hostile file of 100,000 "[" must be refused, not crash
+        raise NotCanonical("not JSON: nested too deeply") from None
     if not unusual and not _unsafe_for_fast_path(line):
         fast = _FAST_ENCODER.encode(value)
         # A lone surrogate (from a "\\udXXX" escape) has no strict UTF-8 form; encoded
@@ -147,7 +151,7 @@ def _parse_each(lines: Sequence[bytes]) -> list[Any] | None:
             if end != len(text):
                 return None
             values.append(value)
-    except (UnicodeDecodeError, ValueError, _Unusual):
+    except (UnicodeDecodeError, ValueError, _Unusual, RecursionError):
         return None
     return values
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from e2e_ceremony import ceremony_vectors
+from e2e_poll import yes_no_poll
 from e2e_seeds import seeded, voting_key
 
 from ballots.canonical import canonical_json
@@ -298,12 +299,38 @@ def invalid_ballots(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+POLL_DIR = HERE / "poll"
+
+
+def poll_bundle() -> dict[str, bytes]:
+    """The tiny end-to-end poll's bundle files (`e2e_poll.yes_no_poll("vector")`): five
+    rights, a 2-of-3 ceremony, a revote, a re-registered key, trustee 2 absent."""
+    return yes_no_poll("vector").files
+
+
+def poll_expected() -> dict[str, Any]:
+    """What verifying the tiny poll's bundle must say."""
+    built = yes_no_poll("vector")
+    return {
+        "description": "The tiny poll of poll/ (docs/e2e-protocol.md §12): every check "
+        "holds; its totals and outcome.",
+        "valid": True,
+        "tally": built.result["tally"],
+        "outcome": built.result["outcome"],
+        "votes": built.plain,
+    }
+
+
 def write() -> None:
     """Rewrite the generated vector files."""
+    POLL_DIR.mkdir(exist_ok=True)
+    for name, data in poll_bundle().items():
+        (POLL_DIR / name).write_bytes(data)
     for name, build in (
         ("primitives.json", primitives),
         ("ballots.json", ballots),
         ("ceremony.json", ceremony_vectors),
+        ("poll-expected.json", poll_expected),
     ):
         text = json.dumps(build(), indent=1, ensure_ascii=False) + "\n"
         (HERE / name).write_text(text, encoding="utf-8")

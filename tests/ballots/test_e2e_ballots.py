@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from e2e_seeds import seeded, voting_key
 from e2e_vectors import poll_params, single_trustee
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ballots.canonical import canonical_json
@@ -132,7 +132,7 @@ def test_a_forged_count_is_refused(messages: list[int]) -> None:
     assert _check(MULTI, data, signature)[:2] == (False, "ballot_proof")
 
 
-@settings(max_examples=6, deadline=None)
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(weight=st.integers(1, 40), data=st.data())
 def test_divided_votes_decrypt_to_their_parts(weight: int, data: st.DataObject) -> None:
     a = data.draw(st.integers(0, weight))

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ballots.e2e import group
@@ -61,7 +61,7 @@ def test_scalars_must_be_reduced() -> None:
         scalar_hex(L)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(a=scalars, b=scalars)
 def test_group_laws_match_scalar_arithmetic(a: int, b: int) -> None:
     pa, pb = group.base_mul(a), group.base_mul(b)

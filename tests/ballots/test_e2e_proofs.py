@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ballots.e2e import elgamal, group
@@ -63,7 +63,7 @@ def test_equality_proof() -> None:
         assert not verify_equality("t", other, public, base, image, [integer(1)], proof)
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     values=st.lists(st.integers(0, 50), min_size=1, max_size=4, unique=True),
     data=st.data(),
@@ -106,7 +106,7 @@ def test_one_of_proof_size_must_match() -> None:
     assert not verify_one_of("t", CONTEXT, y, ct, (0, 1, 2), [], proof)
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(m1=st.integers(0, 10**6), m2=st.integers(0, 10**6), k=st.integers(0, 1000))
 def test_elgamal_is_additively_homomorphic(m1: int, m2: int, k: int) -> None:
     x = RAND.scalar()

@@ -32,6 +32,7 @@ from ballots.e2e.proofs import (
 from ballots.e2e.randomness import SeededRandomness
 from ballots.e2e.transcript import ProofContext, challenge
 from ballots.e2e.trustees import Trustees
+from ballots.e2e.verify import verify_secret_bundle
 
 HERE = Path(__file__).parent / "e2e_vectors"
 
@@ -46,6 +47,7 @@ def _stored(name: str) -> Any:
         ("primitives.json", e2e_vectors.primitives),
         ("ballots.json", e2e_vectors.ballots),
         ("ceremony.json", ceremony_vectors),
+        ("poll-expected.json", e2e_vectors.poll_expected),
     ],
 )
 def test_the_code_produces_the_stored_vectors(name: str, build: Any) -> None:
@@ -174,3 +176,14 @@ def test_ceremony_vectors_verify() -> None:
         )
         shares[read.index] = read.shares[which][0]
     assert bounded_dlog(combine(ct, shares, ceremony.threshold), 100) == d["total"]
+
+
+def test_the_tiny_poll_bundle_is_reproduced_and_verifies() -> None:
+    produced = e2e_vectors.poll_bundle()
+    stored = {p.name: p.read_bytes() for p in (HERE / "poll").iterdir()}
+    assert produced == stored
+    report = verify_secret_bundle(HERE / "poll")
+    assert report.ok, [c for c in report.checks if not c.ok]
+    expected = _stored("poll-expected.json")
+    result = json.loads(stored["result.json"])
+    assert (result["tally"], result["outcome"]) == (expected["tally"], expected["outcome"])

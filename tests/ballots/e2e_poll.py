@@ -1,0 +1,203 @@
+"""A whole secret poll in one process, from fixed seeds: ceremony, roll, key roll, signed
+encrypted ballots (with revotes and a re-registered key), trustees' decryption shares, the
+signed result and the audit bundle's files (docs/e2e-protocol.md §11). For tests, the
+end-to-end vector and the benchmarks."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from e2e_ceremony import Run, run_ceremony
+from e2e_seeds import seeded, voting_key
+
+from ballots.canonical import canonical_json, canonical_json_plain
+from ballots.e2e.bundle import BALLOTS, CEREMONY, DECRYPTION, KEY_ROLL, POLL, ROLL
+from ballots.e2e.decryption import make_shares
+from ballots.e2e.keyroll import KeyEvent, KeyRoll, key_roll_lines
+from ballots.e2e.ledger import ledger_line
+from ballots.e2e.ledger_check import check_ledger
+from ballots.e2e.params import PollParams
+from ballots.e2e.randomness import Randomness
+from ballots.e2e.result import build_result, decrypt_totals, valid_shares
+from ballots.e2e.vote import Voter, choice_ballot, divided_ballot, sign_ballot
+from ballots.polls import PollSpec, Rules
+from ballots.result import ledger_root, roll_lines
+from ballots.signing import fingerprint, public_key_pem, raw_public_key, sign
+from ballots.tally import RollEntry
+
+ASSEMBLY = {"id": 3, "title": "Asamblea General 2026"}
+SCRIPT = hashlib.sha256(b"voting script v1").hexdigest()
+
+
+@dataclass(frozen=True)
+class Cast:
+    """One ballot to cast: the right (roll index) and its vote (`choice`, `choices` or
+    `split`)."""
+
+    right: int
+    vote: Mapping[str, Any]
+
+
+@dataclass
+class SecretPoll:
+    """A built poll: its parts, and the bundle's files."""
+
+    params: PollParams
+    run: Run
+    roll: list[RollEntry]
+    files: dict[str, bytes]
+    result: dict[str, Any]
+    signing_key: Any
+    plain: list[dict[str, Any]] = field(default_factory=list)  # the votes as plain ballots
+    voters: dict[str, Any] = field(default_factory=dict)
+
+
+def build_secret_poll(
+    spec: PollSpec,
+    weights: Sequence[int],
+    casts: Sequence[Cast],
+    *,
+    label: str = "poll",
+    decrypting: Sequence[int] = (1, 3),
+    re_register: Sequence[int] = (),
+    rand: Randomness | None = None,
+    run: Run | None = None,
+) -> SecretPoll:
+    """Build a closed secret poll. Rights are "org-0", "org-1", … with `weights`; every
+    right registers a key; rights in `re_register` get a new key before they vote (the old
+    one is superseded); `casts` are cast in order (a right casting twice revotes);
+    trustees `decrypting` post shares."""
+    run = run or run_ceremony(label=f"{label}/ceremony")
+    assert run.outcome.trustees is not None
+    roll = [RollEntry(f"org-{i}", w, i % 3 != 2, f"Cooperativa {i}") for i, w in enumerate(weights)]
+    roll_bytes = roll_lines(roll)
+    params = PollParams(
+        poll_id=11,
+        title="Elección del consejo",
+        spec=spec,
+        roll_sha256=hashlib.sha256(roll_bytes).hexdigest(),
+        trustees=run.outcome.trustees,
+        script_sha256=SCRIPT,
+    )
+    fp = params.fingerprint()
+    rand = rand or seeded(f"{label}/ballots")
+    keys = {entry.voter: voting_key(f"{label}/{entry.voter}") for entry in roll}
+    events = [
+        KeyEvent(
+            n,
+            entry.voter,
+            raw_public_key(keys[entry.voter].public_key()),
+            "own",
+            "registered",
+            "2026-05-04T14:00:00Z",
+        )
+        for n, entry in enumerate(roll)
+    ]
+    for i in re_register:
+        voter = roll[i].voter
+        keys[voter] = voting_key(f"{label}/{voter}/new")
+        events.append(
+            KeyEvent(
+                len(events),
+                voter,
+                raw_public_key(keys[voter].public_key()),
+                "own",
+                "re_registered",
+                "2026-05-04T14:30:00Z",
+            )
+        )
+    lines, previous, plain = [], {}, []
+    for n, cast in enumerate(casts):
+        entry = roll[cast.right]
+        who = Voter(params, fp, entry.voter, keys[entry.voter], previous.get(entry.voter))
+        if params.divided:
+            ballot, _ = divided_ballot(who, entry.weight, cast.vote["split"], rand)
+        else:
+            ballot, _ = choice_ballot(who, cast.vote, rand)
+        signature = sign_ballot(ballot, keys[entry.voter])
+        lines.append(
+            ledger_line(
+                n,
+                entry.voter,
+                f"2026-05-04T15:{n // 60:02d}:{n % 60:02d}Z",
+                len(events),
+                ballot.to_dict(),
+                signature,
+            )
+        )
+        previous[entry.voter] = ballot.hash()
+        plain.append({"voter": entry.voter, **cast.vote})
+    key_roll = KeyRoll(events)
+    weights_of = {e.voter: e.weight for e in roll}
+    ledger = check_ledger(params, weights_of, key_roll, lines)
+    assert not ledger.counts, ledger.failures
+    transcript = canonical_json(run.transcript())
+    decryption = [
+        make_shares(
+            fp,
+            run.ceremony,
+            i,
+            run.keys[i],
+            run.shares[i],
+            ledger.aggregates,
+            spec.options,
+            seeded(f"{label}/decrypt/{i}"),
+        )
+        for i in decrypting
+    ]
+    decryption_bytes = b"".join(canonical_json_plain(m) + b"\n" for m in decryption)
+    shares, problems = valid_shares(run.ceremony, params, ledger.aggregates, decryption)
+    assert not problems, problems
+    totals = decrypt_totals(params, ledger.aggregates, shares, sum(weights), len(weights))
+    signing_key = voting_key(f"{label}/assembly")
+    key_roll_bytes = key_roll_lines(events)
+    ballots_bytes = b"".join(line + b"\n" for line in lines)
+    result = build_result(
+        assembly=ASSEMBLY,
+        params=params,
+        roll=roll,
+        roll_bytes=roll_bytes,
+        key_roll_bytes=key_roll_bytes,
+        key_roll_size=len(events),
+        ledger_size=len(lines),
+        ledger_root_hex=ledger_root(lines),
+        ceremony_bytes=transcript,
+        decryption_bytes=decryption_bytes,
+        totals=totals,
+        counted=ledger.counted_voters,
+        opened_at="2026-05-04T15:00:00Z",
+        closed_at="2026-05-04T16:00:00Z",
+        signing_key_fingerprint=fingerprint(signing_key.public_key()),
+    )
+    result_json = canonical_json(result)
+    files = {
+        "result.json": result_json,
+        "result.json.sig": sign(signing_key, result_json),
+        "signing-key.pem": public_key_pem(signing_key.public_key()),
+        POLL: params.canonical(),
+        CEREMONY: transcript,
+        ROLL: roll_bytes,
+        KEY_ROLL: key_roll_bytes,
+        BALLOTS: ballots_bytes,
+        DECRYPTION: decryption_bytes,
+    }
+    return SecretPoll(params, run, roll, files, result, signing_key, plain, keys)
+
+
+def yes_no_poll(label: str = "poll", **kw: Any) -> SecretPoll:
+    """Five rights of weights 1, 3, 5, 2, 4 in a yes/no/abstain poll with revotes: org-1
+    votes twice, org-3's key is re-registered before it votes, org-4 does not vote."""
+    spec = PollSpec(
+        method="yes_no_abstain", allow_revote=True, secret=True, rules=Rules(quorum_weight_pct=50)
+    )
+    casts = [
+        Cast(0, {"choice": "yes"}),
+        Cast(1, {"choice": "no"}),
+        Cast(2, {"choice": "yes"}),
+        Cast(1, {"choice": "abstain"}),
+        Cast(3, {"choice": "no"}),
+    ]
+    return build_secret_poll(spec, [1, 3, 5, 2, 4], casts, label=label, re_register=(3,), **kw)
