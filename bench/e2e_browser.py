@@ -12,32 +12,58 @@ page: one ristretto255 scalar multiplication of the election key.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import statistics
+import sys
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import sync_playwright
 
-from bench.common import ROOT, Context, Section, Table, Target, seconds
+from ballots.e2e.bundle import SecretBundle
+from ballots.e2e.verify import verify_secret_bundle
+from ballots.polls import PollSpec, Rules
+from bench.common import ROOT, Context, Section, Table, Target, ratio, seconds, timed
 from governance.web.middleware import content_security_policy
 from tests.browser.chromium import ChromiumUnavailable, launch
 from tests.browser.e2e_page import PATH, STATIC, VOTING_SCRIPTS, page_html
+
+if str(ROOT / "tests" / "ballots") not in sys.path:  # the reference's bundle builder
+    sys.path.insert(0, str(ROOT / "tests" / "ballots"))
+from e2e_poll import Cast, build_secret_poll  # noqa: E402
 
 ORIGIN = "http://asamblea.bench"
 VECTORS = ROOT / "tests" / "ballots" / "e2e_vectors" / "ballots.json"
 BUDGET_SIMPLE, BUDGET_DIVIDED, BUDGET_KB = 0.100, 1.5, 60
 DIVIDED_WEIGHT = 1000
 
+VERIFIER_SCRIPTS = (*VOTING_SCRIPTS, "e2e/vendor/noble-verify.js", "e2e/asamblea-e2e-verify.js",
+                    "e2e/asamblea-e2e-bundle.js")
+VERIFY = """async ({ files, runs }) => {
+  const bytes = {};
+  for (const [name, b64] of Object.entries(files)) {
+    bytes[name] = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  }
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const report = Asamblea.e2eBundle.verify(bytes);
+    times.push(performance.now() - t0);
+    if (!report.ok) throw new Error(JSON.stringify(report.checks.filter((c) => !c.ok)));
+  }
+  return times;
+}"""
+BUNDLE_RIGHTS = 100
 MEASURE = (Path(__file__).resolve().parent / "e2e_browser.js").read_text(encoding="utf-8")
 
 
-def _serve(route: Any, nonce: str) -> None:
+def _serve(route: Any, nonce: str, scripts: tuple[str, ...] = VOTING_SCRIPTS) -> None:
     """The page (with the app's CSP for `nonce`) and the static files, from disk."""
     url = route.request.url
     if url == ORIGIN + PATH:
-        route.fulfill(body=page_html(nonce), content_type="text/html",
+        route.fulfill(body=page_html(nonce, scripts), content_type="text/html",
                       headers={"Content-Security-Policy": content_security_policy(nonce)})
         return
     relative = url.removeprefix(ORIGIN + "/static/")
@@ -62,6 +88,30 @@ def _one_page(browser: Any, case: dict[str, Any], weight: int, vote: dict[str, A
                                        "runs": runs})
     finally:
         context.close()
+
+
+def _verify_bundle(browser: Any, files: dict[str, bytes], runs: int) -> list[float]:
+    """Seconds to verify the bundle `files` in a fresh page, `runs` times."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.route(ORIGIN + "/**", lambda route: _serve(route, "bench-nonce", VERIFIER_SCRIPTS))
+        page.goto(ORIGIN + PATH)
+        page.wait_for_function("() => window.Asamblea && window.Asamblea.e2eBundle")
+        encoded = {name: base64.b64encode(data).decode() for name, data in files.items()}
+        return [t / 1000 for t in page.evaluate(VERIFY, {"files": encoded, "runs": runs})]
+    finally:
+        context.close()
+
+
+def _bundle(rights: int) -> dict[str, bytes]:
+    """A closed yes/no/abstain poll of `rights` rights, each voting once (the reference's
+    builder, tests/ballots/e2e_poll.py)."""
+    choices = ("yes", "no", "abstain")
+    spec = PollSpec(method="yes_no_abstain", allow_revote=True, secret=True, rules=Rules())
+    casts = [Cast(i, {"choice": choices[i % 3]}) for i in range(rights)]
+    weights = [1 + i % 7 for i in range(rights)]
+    return build_secret_poll(spec, weights, casts, label="bench").files
 
 
 def _measure(browser: Any, case: dict[str, Any], weight: int, vote: dict[str, Any],
@@ -106,8 +156,12 @@ def run(ctx: Context) -> Section | str:
             ctx.log("e2e browser: divided votes")
             split = {"yes": 600, "no": 399, "abstain": 1}
             many = _measure(browser, divided, DIVIDED_WEIGHT, {"split": split}, pages, 2)
+            ctx.log(f"e2e browser: verifying a bundle of {BUNDLE_RIGHTS} ballots")
+            files = _bundle(BUNDLE_RIGHTS)
+            in_browser = statistics.median(_verify_bundle(browser, files, 3 if ctx.quick else 5))
         finally:
             browser.close()
+    cli = timed(lambda: verify_secret_bundle(SecretBundle(files), workers=1), ctx.runs)
     scripts = [STATIC / name for name in VOTING_SCRIPTS]
     raw_kb, packed_kb = _gzip_kb(scripts)
     section = Section(
@@ -131,6 +185,14 @@ def run(ctx: Context) -> Section | str:
          _row(f"divided vote, weight {DIVIDED_WEIGHT:,}, 3 options", many, pages)],
         caption=f"One scalar multiplication of the election key: {seconds(one['base'])} "
                 "(median)."))
+    section.tables.append(Table(
+        ["bundle", "in the browser (`Asamblea.e2eBundle.verify`)", "per ballot",
+         "`verify_secret_bundle`, one process (same run)", "ratio"],
+        [[f"yes/no/abstain, {BUNDLE_RIGHTS} ballots, 2-of-3 trustees", seconds(in_browser),
+          seconds(in_browser / BUNDLE_RIGHTS), seconds(cli.median),
+          ratio(in_browser, cli.median)]],
+        caption="Verifying a whole audit bundle (every check of §11.3), median of runs in one "
+                "page; the bundle is built by the Python reference's test builder."))
     section.tables.append(Table(
         ["file", "bytes", "gzip -6"],
         [[name, f"{(STATIC / name).stat().st_size / 1024:.1f} KB",
