@@ -76,18 +76,62 @@ def _gzip_kb(paths: list[Path]) -> tuple[float, float]:
     return raw / 1024, packed / 1024
 
 
+def _cpu(cdp: Any) -> float:
+    """The page's main-thread CPU seconds so far (DevTools Performance.getMetrics)."""
+    metrics = cdp.send("Performance.getMetrics")["metrics"]
+    return next(m["value"] for m in metrics if m["name"] == "ThreadTime")
+
+
 def _one_page(browser: Any, case: dict[str, Any], weight: int, vote: dict[str, Any],
               runs: int) -> dict[str, Any]:
+    """In a fresh page: preparing the poll, then 1 + `runs` ballots (wall ms from the page,
+    main-thread CPU ms from DevTools), one check, and the baseline multiplication."""
     context = browser.new_context()
     try:
         page = context.new_page()
         page.route(ORIGIN + "/**", lambda route: _serve(route, "bench-nonce"))
         page.goto(ORIGIN + PATH)
         page.wait_for_function("() => window.Asamblea && window.Asamblea.e2e")
-        return page.evaluate(MEASURE, {"poll": case["poll"], "weight": weight, "vote": vote,
-                                       "runs": runs})
+        page.evaluate(MEASURE)
+        cdp = context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        prepare = page.evaluate("(a) => benchE2E.setup(a)",
+                                {"poll": case["poll"], "weight": weight, "vote": vote})
+        walls, cpus, size = [], [], 0
+        for _ in range(runs + 1):
+            before = _cpu(cdp)
+            done = page.evaluate("() => benchE2E.ballot()")
+            cpus.append((_cpu(cdp) - before) * 1000)
+            walls.append(done["wall"])
+            size = done["size"]
+        check = page.evaluate("() => benchE2E.check()")
+        base = [page.evaluate("() => benchE2E.multiply()") for _ in range(20)]
+        return {"prepare": prepare, "first": walls[0], "first_cpu": cpus[0], "rest": walls[1:],
+                "rest_cpu": cpus[1:], "check": check, "size": size, "base": base}
     finally:
         context.close()
+
+
+def _measure(browser: Any, case: dict[str, Any], weight: int, vote: dict[str, Any],
+             pages: int, runs: int) -> dict[str, float]:
+    """Medians (seconds) over `pages` fresh pages of: preparing the poll, the page's first
+    ballot (wall and CPU), its check; over all the later ballots; the baseline."""
+    measured = [_one_page(browser, case, weight, vote, runs) for _ in range(pages)]
+
+    def median(values: list[float]) -> float:
+        return statistics.median(values) / 1000
+
+    return {
+        "prepare": median([m["prepare"] for m in measured]),
+        "first": median([m["first"] for m in measured]),
+        "first_cpu": median([m["first_cpu"] for m in measured]),
+        "rest": median([t for m in measured for t in m["rest"]]),
+        "rest_cpu": median([t for m in measured for t in m["rest_cpu"]]),
+        "ballots": float(sum(len(m["rest"]) for m in measured)),
+        "check": median([m["check"] for m in measured]),
+        "size": measured[0]["size"] / 1024,
+        "base": median([t for m in measured for t in m["base"]]),
+    }
 
 
 def _verify_bundle(browser: Any, files: dict[str, bytes], runs: int) -> list[float]:
@@ -114,30 +158,25 @@ def _bundle(rights: int) -> dict[str, bytes]:
     return build_secret_poll(spec, weights, casts, label="bench").files
 
 
-def _measure(browser: Any, case: dict[str, Any], weight: int, vote: dict[str, Any],
-             pages: int, runs: int) -> dict[str, float]:
-    """Medians (seconds) over `pages` fresh pages of: preparing the poll, the page's first
-    ballot, its check; over all the later ballots; the baseline multiplication."""
-    measured = [_one_page(browser, case, weight, vote, runs) for _ in range(pages)]
-
-    def median(values: list[float]) -> float:
-        return statistics.median(values) / 1000
-
-    return {
-        "prepare": median([m["prepare"] for m in measured]),
-        "first": median([m["first"] for m in measured]),
-        "rest": median([t for m in measured for t in m["rest"]]),
-        "ballots": float(sum(len(m["rest"]) for m in measured)),
-        "check": median([m["check"] for m in measured]),
-        "size": measured[0]["size"] / 1024,
-        "base": median([t for m in measured for t in m["base"]]),
-    }
-
-
 def _row(label: str, m: dict[str, float], pages: int) -> list[str]:
-    return [label, seconds(m["prepare"]), seconds(m["first"]), seconds(m["rest"]),
+    return [label, seconds(m["prepare"]), f"{seconds(m['first'])} (CPU {seconds(m['first_cpu'])})",
+            f"{seconds(m['rest'])} (CPU {seconds(m['rest_cpu'])})",
             f"{pages} pages, {m['ballots']:.0f} ballots", seconds(m["check"]),
             f"{m['size']:.1f} KB", f"{m['rest'] / m['base']:.0f}×"]
+
+
+def _target(label: str, wanted: float, m: dict[str, float]) -> Target:
+    """A time budget on the page's first ballot; when missed, whether its CPU alone fits."""
+    met = m["first"] <= wanted
+    note = ""
+    if not met:
+        note = f"{m['first'] / wanted:.1f}× the target"
+        if m["first_cpu"] <= wanted:
+            note += (f"; the page's own CPU time ({seconds(m['first_cpu'])}) is under the "
+                     "target: the rest was waiting for a core (see the load average)")
+    limit = f"≤ {wanted * 1000:.0f} ms" if wanted < 1 else f"≤ {wanted} s"
+    return Target(label, limit, f"{seconds(m['first'])} (CPU {seconds(m['first_cpu'])})",
+                  met, note)
 
 
 def run(ctx: Context) -> Section | str:
@@ -172,13 +211,14 @@ def run(ctx: Context) -> Section | str:
                 "measurement in a fresh page. Preparing the poll is `pollParams` (once per "
                 "page: it parses poll.json and builds the tables for G and Y). A ballot is "
                 "`encryptBallot` (device randomness) + `signBallot` (non-extractable WebCrypto "
-                "Ed25519 key), timed in the page: the first of each page, and the median of "
-                "the ballots after it. Baseline: one scalar multiplication of the election "
+                "Ed25519 key), timed in the page (wall) and by DevTools (the main thread's "
+                "CPU time, `ThreadTime`): the first of each page, and the median of the "
+                "ballots after it. Baseline: one scalar multiplication of the election "
                 "key (noble's constant-time `multiply`). Sizes: gzip -6 of the files, as "
                 "bench/pages.py counts the plain voting page."),
     )
     section.tables.append(Table(
-        ["ballot", "preparing the poll", "first ballot", "later ballots (median)",
+        ["ballot", "preparing the poll", "first ballot of a page", "later ballots (median)",
          "measured", "its check (§6.4)", "ballot + signature JSON",
          "later, in scalar multiplications"],
         [_row("yes/no/abstain (3 options)", one, pages),
@@ -201,11 +241,10 @@ def run(ctx: Context) -> Section | str:
         + [["together", f"{raw_kb:.1f} KB", f"{packed_kb:.1f} KB"]]))
     # The budget is for the ballot a delegate waits for: the page's first one.
     section.targets += [
-        Target("encrypt + prove + sign a yes/no/abstain ballot (Chromium, first of the page)",
-               f"≤ {BUDGET_SIMPLE * 1000:.0f} ms", seconds(one["first"]),
-               one["first"] <= BUDGET_SIMPLE),
-        Target(f"encrypt + prove + sign a divided vote, weight {DIVIDED_WEIGHT:,}, 3 options",
-               f"≤ {BUDGET_DIVIDED} s", seconds(many["first"]), many["first"] <= BUDGET_DIVIDED),
+        _target("encrypt + prove + sign a yes/no/abstain ballot (Chromium, first of the page)",
+                BUDGET_SIMPLE, one),
+        _target(f"encrypt + prove + sign a divided vote, weight {DIVIDED_WEIGHT:,}, 3 options "
+                "(first of the page)", BUDGET_DIVIDED, many),
         Target("voting scripts of a secret poll, compressed (the page itself comes on top)",
                f"≤ {BUDGET_KB} KB with the page", f"{packed_kb:.1f} KB",
                packed_kb <= BUDGET_KB,
