@@ -144,7 +144,7 @@ def divided_ballot(
     if not who.params.divided:
         raise BallotRejected("split_not_allowed", "this poll does not allow divided votes")
     given = {key: units for key, units in split.items() if units}
-    validate_choice(spec, weight, {"split": dict(split)} if split else {"split": {}})
+    validate_choice(spec, weight, {"split": dict(split)})
     parts_values = [int(given.get(key, 0)) for key in spec.options]
     m = bits_for(weight)
     n = len(spec.options)
