@@ -1,4 +1,4 @@
-"""7. Secret polls: the E2E.md budgets that the Python side can be measured on now.
+"""7. Secret polls: the budgets of the E2E requirements that the Python side can be measured on now.
 
 - the server's check of one encrypted ballot (signature + proofs), one core;
 - `asamblea verify` of an N-ballot encrypted bundle on two processes (N = 100,000; the

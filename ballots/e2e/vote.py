@@ -82,7 +82,7 @@ def choice_ballot(
     who: Voter, payload: Mapping[str, object], rand: Randomness
 ) -> tuple[Ballot, Opening]:
     """An encrypted ballot for a poll without divided votes. `payload` is what a plain
-    ballot carries (`choice` or `choices`, API.md castBallot), validated by the same
+    ballot carries (`choice` or `choices`, as the API's castBallot), validated by the same
     rules (`BallotRejected` when the poll does not accept it)."""
     spec = who.params.spec
     if who.params.divided:

@@ -52,35 +52,10 @@ class SecretPoll:
     voters: dict[str, Any] = field(default_factory=dict)
 
 
-def build_secret_poll(
-    spec: PollSpec,
-    weights: Sequence[int],
-    casts: Sequence[Cast],
-    *,
-    label: str = "poll",
-    decrypting: Sequence[int] = (1, 3),
-    re_register: Sequence[int] = (),
-    rand: Randomness | None = None,
-    run: Run | None = None,
-) -> SecretPoll:
-    """Build a closed secret poll. Rights are "org-0", "org-1", … with `weights`; every
-    right registers a key; rights in `re_register` get a new key before they vote (the old
-    one is superseded); `casts` are cast in order (a right casting twice revotes);
-    trustees `decrypting` post shares."""
-    run = run or run_ceremony(label=f"{label}/ceremony")
-    assert run.outcome.trustees is not None
-    roll = [RollEntry(f"org-{i}", w, i % 3 != 2, f"Cooperativa {i}") for i, w in enumerate(weights)]
-    roll_bytes = roll_lines(roll)
-    params = PollParams(
-        poll_id=11,
-        title="Elección del consejo",
-        spec=spec,
-        roll_sha256=hashlib.sha256(roll_bytes).hexdigest(),
-        trustees=run.outcome.trustees,
-        script_sha256=SCRIPT,
-    )
-    fp = params.fingerprint()
-    rand = rand or seeded(f"{label}/ballots")
+def _keys(
+    label: str, roll: list[RollEntry], re_register: Sequence[int]
+) -> tuple[dict[str, Any], list[KeyEvent]]:
+    """Every right registers a key; rights in `re_register` then get a new one."""
     keys = {entry.voter: voting_key(f"{label}/{entry.voter}") for entry in roll}
     events = [
         KeyEvent(
@@ -106,6 +81,19 @@ def build_secret_poll(
                 "2026-05-04T14:30:00Z",
             )
         )
+    return keys, events
+
+
+def _cast(
+    params: PollParams,
+    roll: list[RollEntry],
+    keys: dict[str, Any],
+    events: int,
+    casts: Sequence[Cast],
+    rand: Randomness,
+) -> tuple[list[bytes], list[dict[str, Any]]]:
+    """The ledger lines of `casts`, in order (a right casting twice revotes)."""
+    fp = params.fingerprint()
     lines, previous, plain = [], {}, []
     for n, cast in enumerate(casts):
         entry = roll[cast.right]
@@ -120,17 +108,48 @@ def build_secret_poll(
                 n,
                 entry.voter,
                 f"2026-05-04T15:{n // 60:02d}:{n % 60:02d}Z",
-                len(events),
+                events,
                 ballot.to_dict(),
                 signature,
             )
         )
         previous[entry.voter] = ballot.hash()
         plain.append({"voter": entry.voter, **cast.vote})
+    return lines, plain
+
+
+def build_secret_poll(
+    spec: PollSpec,
+    weights: Sequence[int],
+    casts: Sequence[Cast],
+    *,
+    label: str = "poll",
+    decrypting: Sequence[int] = (1, 3),
+    re_register: Sequence[int] = (),
+    rand: Randomness | None = None,
+    run: Run | None = None,
+) -> SecretPoll:
+    """Build a closed secret poll. Rights are "org-0", "org-1", … with `weights`; every
+    right registers a key; rights in `re_register` get a new key before they vote (the old
+    one is superseded); `casts` are cast in order (a right casting twice revotes);
+    trustees `decrypting` post shares."""
+    run = run or run_ceremony(label=f"{label}/ceremony")
+    assert run.outcome.trustees is not None
+    roll = [RollEntry(f"org-{i}", w, i % 3 != 2, f"Cooperativa {i}") for i, w in enumerate(weights)]
+    params = PollParams(
+        poll_id=11,
+        title="Elección del consejo",
+        spec=spec,
+        roll_sha256=hashlib.sha256(roll_lines(roll)).hexdigest(),
+        trustees=run.outcome.trustees,
+        script_sha256=SCRIPT,
+    )
+    keys, events = _keys(label, roll, re_register)
+    lines, plain = _cast(params, roll, keys, len(events), casts, rand or seeded(f"{label}/ballots"))
     ledger = tally_of(params, roll, events, lines)
     decryption = [
         make_shares(
-            fp,
+            params.fingerprint(),
             run.ceremony,
             i,
             run.keys[i],
