@@ -1,4 +1,4 @@
-"""The Benaloh challenge (E2E.md "Cast as intended", docs/e2e-protocol.md §6.5).
+"""The Benaloh challenge ("cast as intended", docs/e2e-protocol.md §6.5).
 
 Before casting, a delegate may ask the page to prove what it encrypted: the page reveals
 every ciphertext's message and randomness (`ballots.e2e.vote.Opening`), the ballot is

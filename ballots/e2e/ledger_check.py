@@ -43,7 +43,7 @@ BALLOT_CHECKS = (
     "ballot_range",
 )
 MAX_EXAMPLES = 5
-CHUNK = 2_000  # lines per task: large enough to amortize, small enough to balance
+CHUNK = 500  # lines per task: large enough to amortize, small enough to balance
 
 
 @dataclass(frozen=True)

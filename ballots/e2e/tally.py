@@ -1,4 +1,4 @@
-"""The encrypted tally (E2E.md "Counted as cast"; docs/e2e-protocol.md §10.1).
+"""The encrypted tally ("counted as cast"; docs/e2e-protocol.md §10.1).
 
 Which ballot counts is the plain rule (`ballots.tally.counted_ballots`): only rights on the
 roll, one ballot each — the last when revotes are allowed, else the first. Then, for every

@@ -82,7 +82,7 @@ def choice_ballot(
     who: Voter, payload: Mapping[str, object], rand: Randomness
 ) -> tuple[Ballot, Opening]:
     """An encrypted ballot for a poll without divided votes. `payload` is what a plain
-    ballot carries (`choice` or `choices`, API.md castBallot), validated by the same
+    ballot carries (`choice` or `choices`, as the API's castBallot), validated by the same
     rules (`BallotRejected` when the poll does not accept it)."""
     spec = who.params.spec
     if who.params.divided:
@@ -144,7 +144,7 @@ def divided_ballot(
     if not who.params.divided:
         raise BallotRejected("split_not_allowed", "this poll does not allow divided votes")
     given = {key: units for key, units in split.items() if units}
-    validate_choice(spec, weight, {"split": dict(split)} if split else {"split": {}})
+    validate_choice(spec, weight, {"split": dict(split)})
     parts_values = [int(given.get(key, 0)) for key in spec.options]
     m = bits_for(weight)
     n = len(spec.options)

@@ -4,42 +4,27 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from e2e_seeds import seeded, voting_key
 
-from ballots.e2e import dkg, elgamal
+from ballots.e2e import elgamal
 from ballots.e2e.ceremony import Ceremony, TrusteeEntry
 from ballots.e2e.decryption import AggregateKey, make_shares
-from ballots.e2e.dkg import Outcome
 from ballots.e2e.encoding import scalar_hex
+from ballots.e2e.local import LocalCeremony, run_local_ceremony
 from ballots.signing import raw_public_key
 
 Cheat = Callable[[int, dict[str, Any]], dict[str, Any]]
 
 
 @dataclass
-class Run:
-    """Everything a ceremony produced: public transcript, private secrets, outcome."""
+class Run(LocalCeremony):
+    """A local ceremony, and the trustees' signing keys (test data)."""
 
-    ceremony: Ceremony
-    keys: dict[int, Ed25519PrivateKey]
-    cards: list[dict[str, Any]]
-    dealings: list[dict[str, Any]]
-    complaints: list[dict[str, Any]]
-    shares: dict[int, int]  # index → secret share xℓ (for holders that could compute it)
-    outcome: Outcome
-
-    def transcript(self) -> dict[str, Any]:
-        """ceremony.json's object."""
-        return {
-            "setup": self.ceremony.to_dict(),
-            "cards": self.cards,
-            "dealings": self.dealings,
-            "complaints": self.complaints,
-        }
+    keys: dict[int, Ed25519PrivateKey] = field(default_factory=dict)
 
 
 def trustee_key(label: str, index: int) -> Ed25519PrivateKey:
@@ -50,9 +35,9 @@ def trustee_key(label: str, index: int) -> Ed25519PrivateKey:
 def run_ceremony(
     n: int = 3, k: int = 2, label: str = "ceremony", tamper_dealing: Cheat | None = None
 ) -> Run:
-    """Cards, dealings, complaints and final shares of n trustees, threshold k; each
-    trustee draws from seed "{label}/{index}". `tamper_dealing(index, signed)` may replace
-    a dealing before it is published (a cheating dealer)."""
+    """Cards, dealings, complaints and final shares of n trustees, threshold k; trustee ℓ
+    signs with `trustee_key(label, ℓ)` and draws from seed "{label}/ℓ". `tamper_dealing(ℓ,
+    signed)` may replace a dealing before it is published (a cheating dealer)."""
     keys = {i: trustee_key(label, i) for i in range(1, n + 1)}
     ceremony = Ceremony(
         id=f"{label}-1",
@@ -62,39 +47,10 @@ def run_ceremony(
             for i in range(1, n + 1)
         ),
     )
-    rands = {i: seeded(f"{label}/{i}") for i in keys}
-    cards, transport = [], {}
-    for i in keys:
-        card, transport[i] = dkg.make_card(ceremony, i, keys[i], rands[i])
-        cards.append(card)
-    read_cards = {c.index: c for c in (dkg.read_card(ceremony, s) for s in cards)}
-    dealings, coefficients = [], {}
-    for i in keys:
-        dealing, coefficients[i] = dkg.make_dealing(ceremony, i, keys[i], read_cards, rands[i])
-        dealings.append(tamper_dealing(i, dealing) if tamper_dealing else dealing)
-    holders = sorted(read_cards)
-    read_dealings = {}
-    for signed in dealings:
-        try:
-            d = dkg.read_dealing(ceremony, signed, holders)
-        except dkg.CeremonyError:
-            continue
-        read_dealings[d.index] = d
-    complaints, received = [], {}
-    for i in keys:
-        received[i], mine = dkg.receive(
-            ceremony, i, keys[i], transport[i], read_cards, read_dealings, rands[i]
-        )
-        complaints += mine
-    outcome = dkg.outcome(ceremony, cards, dealings, complaints)
-    shares = {}
-    if outcome.trustees is not None:
-        for i in keys:
-            try:
-                shares[i] = dkg.final_share(i, coefficients[i], received[i], outcome.trustees)
-            except ValueError:
-                continue
-    return Run(ceremony, keys, cards, dealings, complaints, shares, outcome)
+    run = run_local_ceremony(
+        ceremony, keys, {i: seeded(f"{label}/{i}") for i in keys}, tamper_dealing
+    )
+    return Run(**vars(run), keys=keys)
 
 
 def ceremony_vectors() -> dict[str, Any]:

@@ -13,19 +13,16 @@ from typing import Any
 from e2e_ceremony import Run, run_ceremony
 from e2e_seeds import seeded, voting_key
 
-from ballots.canonical import canonical_json, canonical_json_plain
-from ballots.e2e.bundle import BALLOTS, CEREMONY, DECRYPTION, KEY_ROLL, POLL, ROLL
+from ballots.e2e.closing import bundle_files, tally_of
 from ballots.e2e.decryption import make_shares
-from ballots.e2e.keyroll import KeyEvent, KeyRoll, key_roll_lines
+from ballots.e2e.keyroll import KeyEvent
 from ballots.e2e.ledger import ledger_line
-from ballots.e2e.ledger_check import check_ledger
 from ballots.e2e.params import PollParams
 from ballots.e2e.randomness import Randomness
-from ballots.e2e.result import build_result, decrypt_totals, valid_shares
 from ballots.e2e.vote import Voter, choice_ballot, divided_ballot, sign_ballot
 from ballots.polls import PollSpec, Rules
-from ballots.result import ledger_root, roll_lines
-from ballots.signing import fingerprint, public_key_pem, raw_public_key, sign
+from ballots.result import roll_lines
+from ballots.signing import raw_public_key
 from ballots.tally import RollEntry
 
 ASSEMBLY = {"id": 3, "title": "Asamblea General 2026"}
@@ -55,35 +52,10 @@ class SecretPoll:
     voters: dict[str, Any] = field(default_factory=dict)
 
 
-def build_secret_poll(
-    spec: PollSpec,
-    weights: Sequence[int],
-    casts: Sequence[Cast],
-    *,
-    label: str = "poll",
-    decrypting: Sequence[int] = (1, 3),
-    re_register: Sequence[int] = (),
-    rand: Randomness | None = None,
-    run: Run | None = None,
-) -> SecretPoll:
-    """Build a closed secret poll. Rights are "org-0", "org-1", … with `weights`; every
-    right registers a key; rights in `re_register` get a new key before they vote (the old
-    one is superseded); `casts` are cast in order (a right casting twice revotes);
-    trustees `decrypting` post shares."""
-    run = run or run_ceremony(label=f"{label}/ceremony")
-    assert run.outcome.trustees is not None
-    roll = [RollEntry(f"org-{i}", w, i % 3 != 2, f"Cooperativa {i}") for i, w in enumerate(weights)]
-    roll_bytes = roll_lines(roll)
-    params = PollParams(
-        poll_id=11,
-        title="Elección del consejo",
-        spec=spec,
-        roll_sha256=hashlib.sha256(roll_bytes).hexdigest(),
-        trustees=run.outcome.trustees,
-        script_sha256=SCRIPT,
-    )
-    fp = params.fingerprint()
-    rand = rand or seeded(f"{label}/ballots")
+def _keys(
+    label: str, roll: list[RollEntry], re_register: Sequence[int]
+) -> tuple[dict[str, Any], list[KeyEvent]]:
+    """Every right registers a key; rights in `re_register` then get a new one."""
     keys = {entry.voter: voting_key(f"{label}/{entry.voter}") for entry in roll}
     events = [
         KeyEvent(
@@ -109,6 +81,19 @@ def build_secret_poll(
                 "2026-05-04T14:30:00Z",
             )
         )
+    return keys, events
+
+
+def _cast(
+    params: PollParams,
+    roll: list[RollEntry],
+    keys: dict[str, Any],
+    events: int,
+    casts: Sequence[Cast],
+    rand: Randomness,
+) -> tuple[list[bytes], list[dict[str, Any]]]:
+    """The ledger lines of `casts`, in order (a right casting twice revotes)."""
+    fp = params.fingerprint()
     lines, previous, plain = [], {}, []
     for n, cast in enumerate(casts):
         entry = roll[cast.right]
@@ -123,21 +108,48 @@ def build_secret_poll(
                 n,
                 entry.voter,
                 f"2026-05-04T15:{n // 60:02d}:{n % 60:02d}Z",
-                len(events),
+                events,
                 ballot.to_dict(),
                 signature,
             )
         )
         previous[entry.voter] = ballot.hash()
         plain.append({"voter": entry.voter, **cast.vote})
-    key_roll = KeyRoll(events)
-    weights_of = {e.voter: e.weight for e in roll}
-    ledger = check_ledger(params, weights_of, key_roll, lines)
-    assert not ledger.counts, ledger.failures
-    transcript = canonical_json(run.transcript())
+    return lines, plain
+
+
+def build_secret_poll(
+    spec: PollSpec,
+    weights: Sequence[int],
+    casts: Sequence[Cast],
+    *,
+    label: str = "poll",
+    decrypting: Sequence[int] = (1, 3),
+    re_register: Sequence[int] = (),
+    rand: Randomness | None = None,
+    run: Run | None = None,
+) -> SecretPoll:
+    """Build a closed secret poll. Rights are "org-0", "org-1", … with `weights`; every
+    right registers a key; rights in `re_register` get a new key before they vote (the old
+    one is superseded); `casts` are cast in order (a right casting twice revotes);
+    trustees `decrypting` post shares."""
+    run = run or run_ceremony(label=f"{label}/ceremony")
+    assert run.outcome.trustees is not None
+    roll = [RollEntry(f"org-{i}", w, i % 3 != 2, f"Cooperativa {i}") for i, w in enumerate(weights)]
+    params = PollParams(
+        poll_id=11,
+        title="Elección del consejo",
+        spec=spec,
+        roll_sha256=hashlib.sha256(roll_lines(roll)).hexdigest(),
+        trustees=run.outcome.trustees,
+        script_sha256=SCRIPT,
+    )
+    keys, events = _keys(label, roll, re_register)
+    lines, plain = _cast(params, roll, keys, len(events), casts, rand or seeded(f"{label}/ballots"))
+    ledger = tally_of(params, roll, events, lines)
     decryption = [
         make_shares(
-            fp,
+            params.fingerprint(),
             run.ceremony,
             i,
             run.keys[i],
@@ -148,42 +160,21 @@ def build_secret_poll(
         )
         for i in decrypting
     ]
-    decryption_bytes = b"".join(canonical_json_plain(m) + b"\n" for m in decryption)
-    shares, problems = valid_shares(run.ceremony, params, ledger.aggregates, decryption)
-    assert not problems, problems
-    totals = decrypt_totals(params, ledger.aggregates, shares, sum(weights), len(weights))
     signing_key = voting_key(f"{label}/assembly")
-    key_roll_bytes = key_roll_lines(events)
-    ballots_bytes = b"".join(line + b"\n" for line in lines)
-    result = build_result(
+    files, result = bundle_files(
         assembly=ASSEMBLY,
         params=params,
+        ceremony=run.ceremony,
+        transcript=run.transcript(),
         roll=roll,
-        roll_bytes=roll_bytes,
-        key_roll_bytes=key_roll_bytes,
-        key_roll_size=len(events),
-        ledger_size=len(lines),
-        ledger_root_hex=ledger_root(lines),
-        ceremony_bytes=transcript,
-        decryption_bytes=decryption_bytes,
-        totals=totals,
-        counted=ledger.counted_voters,
+        events=events,
+        lines=lines,
+        tally=ledger,
+        decryption=decryption,
+        signing_key=signing_key,
         opened_at="2026-05-04T15:00:00Z",
         closed_at="2026-05-04T16:00:00Z",
-        signing_key_fingerprint=fingerprint(signing_key.public_key()),
     )
-    result_json = canonical_json(result)
-    files = {
-        "result.json": result_json,
-        "result.json.sig": sign(signing_key, result_json),
-        "signing-key.pem": public_key_pem(signing_key.public_key()),
-        POLL: params.canonical(),
-        CEREMONY: transcript,
-        ROLL: roll_bytes,
-        KEY_ROLL: key_roll_bytes,
-        BALLOTS: ballots_bytes,
-        DECRYPTION: decryption_bytes,
-    }
     return SecretPoll(params, run, roll, files, result, signing_key, plain, keys)
 
 

@@ -41,20 +41,15 @@ def _context_dict(context: ProofContext) -> dict[str, str]:
     }
 
 
-def primitives() -> dict[str, Any]:
-    """Seeded scalars, keys, encryptions, challenges and each kind of proof."""
+def _basics() -> dict[str, Any]:
+    """Seeded draws, keys from seeds, encryptions with fixed randomness, a challenge."""
     drbg = seeded("drbg")
     draws = [scalar_hex(drbg.scalar()) for _ in range(4)]
     keys = []
     for label in ("key-0", "key-1"):
         secret = seeded(label).scalar()
-        keys.append(
-            {
-                "seed": label,
-                "secret": scalar_hex(secret),
-                "public": point_hex(group.base_mul(secret)),
-            }
-        )
+        public = point_hex(group.base_mul(secret))
+        keys.append({"seed": label, "secret": scalar_hex(secret), "public": public})
     y = group.base_mul(seeded("key-0").scalar())
     encryptions = []
     for message, label in ((0, "enc-0"), (1, "enc-1"), (1000, "enc-1000")):
@@ -80,6 +75,18 @@ def primitives() -> dict[str, Any]:
             "challenge": scalar_hex(challenge("test/challenge", context, statement, commitments)),
         }
     ]
+    return {
+        "drbg": {"seed": "drbg", "draws": draws},
+        "keys": keys,
+        "encryptions": encryptions,
+        "challenges": challenges,
+    }
+
+
+def _proofs() -> dict[str, Any]:
+    """A Schnorr, a Chaum–Pedersen and a one-of-n proof, each from its seed."""
+    context = ProofContext(FINGERPRINT, "org-7", SUBJECT_KEY)
+    y = group.base_mul(seeded("key-0").scalar())
     x = seeded("key-1").scalar()
     schnorr = prove_schnorr("test/schnorr", context, x, seeded("schnorr"))
     base = group.base_mul(seeded("base").scalar())
@@ -89,16 +96,11 @@ def primitives() -> dict[str, Any]:
     one_of = prove_one_of(
         "test/one-of", context, y, ct, (0, 1, 2, 3), 2, r, [integer(9)], seeded("one-of-proof")
     )
+    ctx = _context_dict(context)
     return {
-        "description": "Seeded draws, keys, ElGamal encryptions, challenges and proofs "
-        "(docs/e2e-protocol.md §12). Proofs use the seeds named: drawing order is §5.",
-        "drbg": {"seed": "drbg", "draws": draws},
-        "keys": keys,
-        "encryptions": encryptions,
-        "challenges": challenges,
         "schnorr": {
             "tag": "test/schnorr",
-            **_context_dict(context),
+            **ctx,
             "seed": "schnorr",
             "secret": scalar_hex(x),
             "public": point_hex(group.base_mul(x)),
@@ -106,7 +108,7 @@ def primitives() -> dict[str, Any]:
         },
         "equality": {
             "tag": "test/equality",
-            **_context_dict(context),
+            **ctx,
             "seed": "equality",
             "secret": scalar_hex(x),
             "public": point_hex(group.base_mul(x)),
@@ -117,7 +119,7 @@ def primitives() -> dict[str, Any]:
         },
         "one_of": {
             "tag": "test/one-of",
-            **_context_dict(context),
+            **ctx,
             "seed": "one-of-proof",
             "public_key": point_hex(y),
             **ct.to_dict(),
@@ -127,6 +129,16 @@ def primitives() -> dict[str, Any]:
             "extra": [integer(9).hex()],
             "proof": one_of.to_dict(),
         },
+    }
+
+
+def primitives() -> dict[str, Any]:
+    """Seeded scalars, keys, encryptions, challenges and each kind of proof."""
+    return {
+        "description": "Seeded draws, keys, ElGamal encryptions, challenges and proofs "
+        "(docs/e2e-protocol.md §12). Proofs use the seeds named: drawing order is §5.",
+        **_basics(),
+        **_proofs(),
     }
 
 
@@ -234,67 +246,73 @@ def _mutated(
 CASES_INDEX: dict[int, int] = {}
 
 
+def _setter(path: list[Any], value: Any) -> Any:
+    """A change that sets the field at `path` of a ballot object to `value`."""
+
+    def change(ballot: Any) -> None:
+        target = ballot
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+
+    return change
+
+
 def invalid_ballots(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Ballots each check must refuse, re-signed by the right key unless stated."""
     for n, case in enumerate(cases):
         CASES_INDEX[id(case)] = n
     yes, split = cases[0], cases[4]
-    ident = "00" * 32
+    choices = yes["ballot"]["choices"]
     noncanonical = "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"
-
-    def set_(path: list[Any], value: Any) -> Any:
-        def change(ballot: Any) -> None:
-            target = ballot
-            for key in path[:-1]:
-                target = target[key]
-            target[path[-1]] = value
-
-        return change
-
-    other_poll = set_(["poll"], "ee" * 32)
-    swapped = yes["ballot"]["choices"]
+    other_s = choices[1]["proof"][0]["s"]
     return [
-        _mutated(yes, "another poll", "ballot_poll", other_poll),
-        _mutated(yes, "identity alpha", "ballot_format", set_(["choices", 0, "alpha"], ident)),
+        _mutated(yes, "another poll", "ballot_poll", _setter(["poll"], "ee" * 32)),
         _mutated(
-            yes, "non-canonical beta", "ballot_format", set_(["choices", 1, "beta"], noncanonical)
+            yes, "identity alpha", "ballot_format", _setter(["choices", 0, "alpha"], "00" * 32)
+        ),
+        _mutated(
+            yes,
+            "non-canonical beta",
+            "ballot_format",
+            _setter(["choices", 1, "beta"], noncanonical),
         ),
         _mutated(
             yes,
             "upper-case hex",
             "ballot_format",
-            set_(["choices", 1, "beta"], swapped[1]["beta"].upper()),
+            _setter(["choices", 1, "beta"], choices[1]["beta"].upper()),
         ),
         _mutated(
             yes,
             "scalar not reduced",
             "ballot_format",
-            set_(["choices", 0, "proof", 0, "s"], "ff" * 32),
+            _setter(["choices", 0, "proof", 0, "s"], "ff" * 32),
         ),
         _mutated(
             yes,
             "tampered response",
             "ballot_proof",
-            set_(["choices", 0, "proof", 0, "s"], swapped[1]["proof"][0]["s"]),
+            _setter(["choices", 0, "proof", 0, "s"], other_s),
         ),
         _mutated(
             yes,
             "options swapped",
             "ballot_proof",
-            set_(["choices"], [swapped[1], swapped[0], swapped[2]]),
+            _setter(["choices"], [choices[1], choices[0], choices[2]]),
         ),
         _mutated(
             yes,
             "changed after signing",
             "ballot_signature",
-            set_(["choices", 0, "proof", 0, "s"], swapped[1]["proof"][0]["s"]),
+            _setter(["choices", 0, "proof", 0, "s"], other_s),
             resign=False,
         ),
         _mutated(
             split,
             "part bits dropped",
             "ballot_range",
-            set_(["parts", 0, "bits"], split["ballot"]["parts"][0]["bits"][:-1]),
+            _setter(["parts", 0, "bits"], split["ballot"]["parts"][0]["bits"][:-1]),
         ),
     ]
 

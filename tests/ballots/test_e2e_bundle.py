@@ -24,8 +24,11 @@ from ballots.e2e.bundle import (
     secret_bundle_zip,
     write_secret_bundle,
 )
+from ballots.e2e.closing import tally_of
+from ballots.e2e.keyroll import parse_event
 from ballots.e2e.ledger import ledger_line
 from ballots.e2e.randomness import OsRandomness
+from ballots.e2e.result import DecryptionError
 from ballots.e2e.verify import verify_secret_bundle
 from ballots.e2e.vote import Voter, choice_ballot, sign_ballot
 from ballots.polls import PollSpec
@@ -259,3 +262,17 @@ def test_deep_nesting_is_refused_not_crashed() -> None:
         assert failed
     failed = _verify({**POLL.files, BALLOTS: deep + b"\n", DECRYPTION: deep + b"\n"})
     assert "ballot_format" in failed
+
+
+def test_closing_refuses_too_few_shares_and_a_corrupt_ledger() -> None:
+    """The server side of closing: one trustee's shares decrypt nothing; a ledger holding a
+    ballot that fails its checks is not tallied."""
+    with pytest.raises(DecryptionError, match="2 valid decryption shares are needed, 1 given"):
+        yes_no_poll("lonely", decrypting=(2,))
+    lines = POLL.files[BALLOTS].splitlines()
+    events = [
+        parse_event(json.loads(line), n)
+        for n, line in enumerate(POLL.files["keyroll.jsonl"].splitlines())
+    ]
+    with pytest.raises(ValueError, match="invalid ballot: ballot_previous"):
+        tally_of(POLL.params, POLL.roll, events, [*lines, lines[1].replace(b'"seq":1', b'"seq":5')])
