@@ -1,7 +1,7 @@
-"""The browser verifies a secret poll's audit bundle as `asamblea verify` does (docs/
-e2e-protocol.md §11.3; issue: "the browser verifies the bundle the CLI verified"): for the
-end-to-end vector, fresh polls of every kind and every tampering of the reference's own
-bundle tests, each check by name holds in the browser exactly when it holds in Python."""
+"""The browser verifies a secret poll's audit bundle as `asamblea verify` does
+(docs/e2e-protocol.md §11.3; the issue: "the browser verifies the bundle the CLI verified"):
+for the end-to-end vector, fresh polls of every kind and every tampering of the reference's
+own bundle tests, each check by name holds in the browser exactly when it holds in Python."""
 
 from __future__ import annotations
 
