@@ -28,7 +28,7 @@ from ballots.polls import PollSpec, Rules
 from bench.common import ROOT, Context, Section, Table, Target, ratio, seconds, timed
 from governance.web.middleware import content_security_policy
 from tests.browser.chromium import ChromiumUnavailable, launch
-from tests.browser.e2e_page import PATH, STATIC, VOTING_SCRIPTS, page_html
+from tests.browser.e2e_page import PATH, STATIC, VERIFIER_SCRIPTS, VOTING_SCRIPTS, page_html
 
 if str(ROOT / "tests" / "ballots") not in sys.path:  # the reference's bundle builder
     sys.path.insert(0, str(ROOT / "tests" / "ballots"))
@@ -39,8 +39,6 @@ VECTORS = ROOT / "tests" / "ballots" / "e2e_vectors" / "ballots.json"
 BUDGET_SIMPLE, BUDGET_DIVIDED, BUDGET_KB = 0.100, 1.5, 60
 DIVIDED_WEIGHT = 1000
 
-VERIFIER_SCRIPTS = (*VOTING_SCRIPTS, "e2e/vendor/noble-verify.js", "e2e/asamblea-e2e-verify.js",
-                    "e2e/asamblea-e2e-bundle.js")
 VERIFY = """async ({ files, runs }) => {
   const bytes = {};
   for (const [name, b64] of Object.entries(files)) {

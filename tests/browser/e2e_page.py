@@ -18,6 +18,9 @@ from governance.web.middleware import content_security_policy
 STATIC = Path(__file__).resolve().parents[2] / "governance" / "static"
 # Load order: noble first (the global `noble`), then Asamblea's script.
 VOTING_SCRIPTS = ("e2e/vendor/noble.js", "e2e/asamblea-e2e.js")
+# What a page that checks a ceremony, a decryption or a whole audit bundle loads on top.
+VERIFIER_SCRIPTS = (*VOTING_SCRIPTS, "e2e/vendor/noble-verify.js", "e2e/asamblea-e2e-verify.js",
+                    "e2e/asamblea-e2e-records.js", "e2e/asamblea-e2e-bundle.js")
 PATH = "/e2e-scripts"
 
 

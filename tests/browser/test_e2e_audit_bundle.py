@@ -19,7 +19,7 @@ from ballots.canonical import canonical_json, canonical_json_plain
 from ballots.e2e.bundle import DECRYPTION, SecretBundle
 from ballots.e2e.verify import verify_secret_bundle
 from ballots.polls import PollSpec
-from tests.browser.e2e_page import VOTING_SCRIPTS, open_scripts_page
+from tests.browser.e2e_page import VERIFIER_SCRIPTS, open_scripts_page
 from tests.browser.helpers import watch_problems
 
 BALLOT_TESTS = Path(__file__).resolve().parents[1] / "ballots"
@@ -30,8 +30,6 @@ from e2e_seeds import seeded, voting_key  # noqa: E402
 from test_e2e_bundle import POLL, _lines, _resigned, _revote_by  # noqa: E402
 
 VECTOR = BALLOT_TESTS / "e2e_vectors" / "poll"
-SCRIPTS = (*VOTING_SCRIPTS, "e2e/vendor/noble-verify.js", "e2e/asamblea-e2e-verify.js",
-           "e2e/asamblea-e2e-bundle.js")
 HARNESS = """(bundles) => bundles.map((files) => {
   const bytes = {};
   for (const [name, b64] of Object.entries(files)) {
@@ -123,7 +121,7 @@ def browser_reports(browser, _server_thread, cases) -> Iterator[dict[str, list[A
     try:
         page = context.new_page()
         watch_problems(page, problems)
-        open_scripts_page(page, _server_thread.url, SCRIPTS)
+        open_scripts_page(page, _server_thread.url, VERIFIER_SCRIPTS)
         encoded = [{name: base64.b64encode(data).decode() for name, data in files.items()}
                    for files in cases.values()]
         reports = page.evaluate(HARNESS, encoded)

@@ -20,7 +20,7 @@ from ballots.e2e.encoding import point_hex
 from ballots.e2e.proofs import prove_equality
 from ballots.e2e.randomness import OsRandomness
 from ballots.e2e.transcript import integer
-from tests.browser.e2e_page import VOTING_SCRIPTS, open_scripts_page
+from tests.browser.e2e_page import VERIFIER_SCRIPTS, open_scripts_page
 from tests.browser.helpers import watch_problems
 
 BALLOT_TESTS = Path(__file__).resolve().parents[1] / "ballots"
@@ -32,7 +32,6 @@ from e2e_seeds import seeded  # noqa: E402
 VECTORS = BALLOT_TESTS / "e2e_vectors"
 HARNESS = (Path(__file__).resolve().parent / "e2e_ceremony.js").read_text(encoding="utf-8")
 SHARE = "asamblea.decryption-share/1"
-SCRIPTS = (*VOTING_SCRIPTS, "e2e/vendor/noble-verify.js", "e2e/asamblea-e2e-verify.js")
 
 
 def _garbage_to(label: str, victim: int) -> Any:
@@ -96,7 +95,7 @@ def judged(browser, _server_thread) -> Iterator[tuple[dict[str, Any], list[Any]]
     try:
         page = context.new_page()
         watch_problems(page, problems)
-        open_scripts_page(page, _server_thread.url, SCRIPTS)
+        open_scripts_page(page, _server_thread.url, VERIFIER_SCRIPTS)
         forged = copy.deepcopy(vector["decryption"]["shares"][0])
         forged["message"]["shares"][0]["share"] = (
             vector["decryption"]["shares"][1]["message"]["shares"][0]["share"])

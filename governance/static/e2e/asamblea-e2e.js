@@ -33,7 +33,7 @@
     'quorum_weight_pct', 'quorum_orgs_pct', 'quorum_mode', 'tie'];
   const MAX_BITS = 53; // weights are JSON-exact integers, below 2^53
   const TAG = { choice: 'ballot/choice', count: 'ballot/count', partBit: 'ballot/part-bit',
-    restBit: 'ballot/rest-bit', decryption: 'trustee/decryption' };
+    restBit: 'ballot/rest-bit' };
   const BITS = [0, 1];
 
   /** A value that is not the one canonical text the protocol accepts (§2). */
@@ -536,14 +536,31 @@
    * crafted one (docs/e2e-protocol.md, "Implementation notes: the browser"). */
   function verifySignature(signature, message, publicKey) {
     try {
-      for (const encoded of [publicKey, signature.subarray(0, 32)]) {
-        const point = ed25519.Point.fromBytes(encoded, false);
-        if (point.isSmallOrder() || !point.isTorsionFree()) return false;
-      }
+      if (!primeOrderKey(publicKey) || !primeOrder(signature.subarray(0, 32))) return false;
       return ed25519.verify(signature, message, publicKey, { zip215: false });
     } catch (_) {
       return false;
     }
+  }
+  function primeOrder(encoded) {
+    const point = ed25519.Point.fromBytes(encoded, false); // canonical (throws otherwise)
+    return !point.isSmallOrder() && point.isTorsionFree();
+  }
+  // A bundle's voting keys sign many ballots each: judge each key once.
+  const judgedKeys = new Map();
+  function primeOrderKey(publicKey) {
+    const hex = bytesToHex(publicKey);
+    if (!judgedKeys.has(hex)) {
+      if (judgedKeys.size > 100000) judgedKeys.clear();
+      let ok = false;
+      try {
+        ok = primeOrder(publicKey);
+      } catch (_) {
+        ok = false;
+      }
+      judgedKeys.set(hex, ok);
+    }
+    return judgedKeys.get(hex);
   }
 
   // ---- §6.4 checking a ballot -----------------------------------------------------------------
