@@ -30,7 +30,7 @@ BENCHMARKS = (
     ("verify", "bench.verify", "4. Verifying an audit bundle"),
     ("e2e", "bench.e2e", "7. Secret polls (encrypted ballots)"),
     ("archive", "bench.archive", "6. Searching the archive"),
-    ("e2e_browser", "bench.e2e_browser", "7. Secret polls in the browser"),
+    ("e2e_browser", "bench.e2e_browser", "7b. Secret polls in the browser"),
     ("voting", "bench.voting", "1, 2, 5. Logins, casting, turnout and the voting page"),
 )
 

@@ -219,7 +219,7 @@ def run(ctx: Context) -> Section | str:
     cli = timed(lambda: verify_secret_bundle(SecretBundle(files), workers=1), ctx.runs)
     section = Section(
         key="e2e_browser",
-        title="7. Secret polls in the browser (encrypt, prove, sign; script size)",
+        title="7b. Secret polls in the browser (encrypt, prove, sign; script size)",
         method=METHOD.format(version=version),
     )
     section.tables.append(Table(

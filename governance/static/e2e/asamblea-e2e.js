@@ -374,7 +374,7 @@
 
   /** One throwaway encrypted bit with its proof and check, under a context no ballot uses:
    * the browser compiles this code now, while the page loads, instead of in the delegate's
-   * first ballot (a third of its time in docs/benchmarks.md section 7). */
+   * first ballot (a third of its time in docs/benchmarks.md section 7b). */
   function warmUp(y, fingerprint) {
     const ctx = context(fingerprint, '', new Uint8Array(32));
     const rng = osRandomness();
