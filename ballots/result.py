@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from json.encoder import encode_basestring as _json_string  # the C escaper when built
 
 from ballots.canonical import canonical_json, sha256_hex
+from ballots.elections import Election, decide_election, election_section
 from ballots.ledger import leaf_hash, root
 from ballots.polls import PollSpec
 from ballots.tally import BallotLine, RollEntry, attendance, decide, tally
@@ -127,6 +128,7 @@ def build_result(
     opened_at: str,
     closed_at: str,
     signing_key_fingerprint: str,
+    election: Election | None = None,
 ) -> dict[str, object]:
     """The result object of a closed poll (format "asamblea.result/1", API.md §3).
 
@@ -134,6 +136,8 @@ def build_result(
     result can only say what a verifier will recount. `roll_bytes` must be exactly
     `roll_lines(roll)`, and `ballots` the ledger in order (seq 0, 1, …), whose RFC 6962
     root is `ledger_root_hex`. Sign `canonical_json(result)` to publish it.
+    With `election` (a board election with seat rules, docs/elections.md) the outcome is
+    the seat allocation's and the result carries the optional `election` section.
     """
     if roll_bytes != roll_lines(roll):
         raise ResultError("roll_bytes is not roll_lines(roll): the bundle would not verify")
@@ -143,9 +147,16 @@ def build_result(
     if not _HEX64.fullmatch(ledger_root_hex):
         raise ResultError("ledger_root_hex must be 64 lower-case hex digits")
     count = tally(spec, roll, ballots)
-    decision = decide(spec, roll, count)
+    extra: dict[str, object] = {}
+    if election is None:
+        decision = decide(spec, roll, count)
+    else:
+        election.check_against(spec)
+        decision, allocation = decide_election(spec, roll, count, election)
+        extra["election"] = election_section(election, allocation)
     seen = attendance(roll, count)
     return {
+        **extra,
         "format": FORMAT,
         "assembly": dict(assembly),
         "poll": {"id": poll_id, "title": poll_title, **spec.to_dict()},
