@@ -142,8 +142,10 @@ def _sum_chunk(
 
 
 def _pool(workers: int, poll_json: Mapping[str, object], weights: Mapping[str, int]) -> Any:
+    # Not "fork": forking a process that runs threads (a test runner, a server) can
+    # deadlock, and Python 3.12+ warns about it; workers import ballots.e2e afresh instead.
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     return ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_init, initargs=(poll_json, weights)
     )
