@@ -3,22 +3,33 @@ getPollStatus (and listPolls, enterTellerBallot)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
 from ballots.polls import MAJORITIES, METHODS
 from governance import errors
 from governance.assemblies import services as assemblies
-from governance.assemblies.common import require_delegate
-from governance.auth.current import require
+from governance.auth import services as auth
+from governance.auth.current import request_token, require
 from governance.auth.services import Principal
 from governance.db import utcnow
-from governance.polls import services
+from governance.polls import casting, services
 from governance.polls.models import Poll
 from governance.results.services import sealer
-from governance.web.api import ID, Operations, Param, ok, path_int, read_json
+from governance.web.api import (
+    ID,
+    MAX_JSON_BYTES,
+    Operations,
+    Param,
+    ok,
+    parse_json,
+    path_int,
+    read_body,
+    read_json,
+)
 from governance.web.forms import in_db
 
 api = Operations(tag="polls")
@@ -213,31 +224,52 @@ async def close(request: Request) -> Response:
         summary="Cast the ballot of the delegate's organization, or with organization_id of "
                 "an organization whose proxy it holds; returns the receipt",
         roles=["delegate"], request=BALLOT, response=RECEIPT, status=201,
-        errors=[404, 409], params=[POLL_ID])
+        errors=[404, 409, 503], params=[POLL_ID])
 async def cast(request: Request) -> Response:
-    delegate_id = await require_delegate(request)
+    """The whole ballot is one piece of the process's ballot writer (polls/writer.py): the
+    session, the body and every check are read in the transaction that inserts it, committed
+    with the ballots that arrived at the same moment, before the receipt is returned."""
+    token = request_token(request)
+    if token is None:
+        raise errors.NotAuthenticated("Log in to continue.")
     poll_id = path_int(request, "poll_id")
-    body = await read_json(request, BALLOT)
-    organization_id = body.pop("organization_id", None)
-    ballot = await in_db(request, lambda db: receipt_dict(services.cast_ballot(
-        db, poll_id, delegate_id=delegate_id, organization_id=organization_id, payload=body,
-        now=utcnow())), write=True)
-    return ok(ballot, status=201)
+    raw = await read_body(request, MAX_JSON_BYTES)
+    settings = request.app.state.settings
+    now = utcnow()
+
+    def work(db: Session) -> dict[str, Any]:
+        caster = casting.delegate_session(db, settings, token, now)
+        if caster is None:
+            not_a_delegate(db, settings, token, now)
+        body = parse_json(raw, BALLOT)
+        organization_id = body.pop("organization_id", None)
+        return receipt_dict(casting.cast(db, caster, poll_id, body, now, organization_id))
+
+    return ok(await request.app.state.ballot_writer.run(work), status=201)
+
+
+def not_a_delegate(db: Session, settings: Any, token: str, now: Any) -> NoReturn:
+    """Why a token that names no delegate cannot cast: no session (401), or staff (403)."""
+    if auth.resolve(db, settings, token, now) is None:
+        raise errors.NotAuthenticated("Log in to continue.")
+    raise errors.Forbidden("This page is for delegates. Log in with your credential.",
+                           code="not_a_delegate")
 
 
 @api.op("POST", "/polls/{poll_id:int}/teller-ballots", "enterTellerBallot",
         summary="A teller enters the ballot of a present delegate who has no device",
         roles=TELLERS, request=TELLER_BALLOT, response=RECEIPT, status=201,
-        errors=[404, 409], params=[POLL_ID])
+        errors=[404, 409, 503], params=[POLL_ID])
 async def teller(request: Request) -> Response:
     principal = await require(request, *TELLERS)
     poll_id = path_int(request, "poll_id")
     body = await read_json(request, TELLER_BALLOT)
     delegate_id = body.pop("delegate_id")
     organization_id = body.pop("organization_id", None)
-    ballot = await in_db(request, lambda db: receipt_dict(services.cast_ballot(
-        db, poll_id, delegate_id=delegate_id, organization_id=organization_id, payload=body,
-        now=utcnow(), teller=principal.name)), write=True)
+    now = utcnow()
+    ballot = await request.app.state.ballot_writer.run(lambda db: receipt_dict(casting.cast(
+        db, casting.delegate_by_id(db, delegate_id), poll_id, body, now, organization_id,
+        teller=principal.name)))
     return ok(ballot, status=201)
 
 

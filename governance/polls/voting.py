@@ -3,6 +3,7 @@ confirmation, then the receipt (shown and downloadable). Works without JavaScrip
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -13,8 +14,10 @@ from starlette.routing import Route
 from governance import errors, i18n
 from governance.assemblies import services as assemblies
 from governance.assemblies.common import require_delegate
+from governance.auth.current import request_token
 from governance.db import utcnow
-from governance.polls import presenting, services
+from governance.polls import casting, presenting, services
+from governance.polls.api import not_a_delegate
 from governance.web.api import path_int
 from governance.web.forms import in_db, read_form, text
 from governance.web.templating import render
@@ -38,8 +41,13 @@ def _payload(form: FormData, poll: Any) -> tuple[int | None, dict[str, Any]]:
     return organization_id, {"choice": text(form, "choice")}
 
 
-async def _screen(request: Request, poll_id: int, *, confirm: dict[str, Any] | None = None,
+Confirming = Callable[[Any, Any], dict[str, Any]]
+
+
+async def _screen(request: Request, poll_id: int, *, confirm: Confirming | None = None,
                   error: str | None = None, status_code: int = 200) -> Response:
+    """The poll's voting screen, in one read transaction; with `confirm(db, poll)`, the
+    confirmation of what it returns (or the screen with the reason it refuses)."""
     delegate_id = await require_delegate(request)
 
     def load(db: Any) -> dict[str, Any]:
@@ -47,16 +55,22 @@ async def _screen(request: Request, poll_id: int, *, confirm: dict[str, Any] | N
         delegate = assemblies.active_delegate(db, delegate_id)
         if delegate.assembly_id != poll.assembly_id:
             raise errors.NotFound("There is no poll number %(id)s.", id=poll_id)
-        return {"poll": poll, "delegate": delegate,
-                "papers": services.ballot_papers(db, poll, delegate_id)}
+        shown = {"poll": poll, "delegate": delegate, "confirm": None, "error": error,
+                 "status_code": status_code}
+        if confirm is not None:
+            try:
+                shown["confirm"] = confirm(db, poll)
+            except (errors.InvalidInput, errors.Forbidden) as exc:
+                shown |= {"error": i18n.gettext(exc.message, **exc.params), "status_code": 422}
+        return {**shown, "papers": services.ballot_papers(db, poll, delegate_id)}
 
     data = await in_db(request, load)
     poll = data["poll"]
     return render(request, "polls/vote.html", {
         **data, "label": lambda key: presenting.label(poll, key),
-        "rules": presenting.rules_summary(poll), "confirm": confirm, "error": error,
+        "rules": presenting.rules_summary(poll),
         "just_voted": request.query_params.get("voted"),
-    }, status_code=status_code)
+    }, status_code=data["status_code"])
 
 
 async def vote_page(request: Request) -> Response:
@@ -68,31 +82,40 @@ async def confirm_page(request: Request) -> Response:
     delegate_id = await require_delegate(request)
     poll_id = path_int(request, "poll_id")
     form = await read_form(request)
-    poll = await in_db(request, lambda db: services.get_poll(db, poll_id))
-    try:
+
+    def confirm(db: Any, poll: Any) -> dict[str, Any]:
         organization_id, payload = _payload(form, poll)
-    except errors.InvalidInput as exc:
-        return await _screen(request, poll_id, error=i18n.gettext(exc.message), status_code=422)
-    represented = await in_db(request, lambda db: {
-        r.organization_id for r in assemblies.represented_organizations(db, delegate_id)})
-    if organization_id is not None and organization_id not in represented:
-        # a hand-made form naming someone else's organization: refused here as at casting
-        return await _screen(request, poll_id, status_code=422, error=i18n.gettext(
-            "You do not hold the vote of this organization."))
-    return await _screen(request, poll_id, confirm={"organization_id": organization_id,
-                                                    "payload": payload})
+        represented = {r.organization_id
+                       for r in assemblies.represented_organizations(db, delegate_id)}
+        if organization_id is not None and organization_id not in represented:
+            # a hand-made form naming someone else's organization: refused here as at casting
+            raise errors.Forbidden("You do not hold the vote of this organization.")
+        return {"organization_id": organization_id, "payload": payload}
+
+    return await _screen(request, poll_id, confirm=confirm)
 
 
 async def cast(request: Request) -> Response:
-    delegate_id = await require_delegate(request)
+    """Step three, the vote itself: like castBallot, one piece of the ballot writer (the
+    session, the form's choice and every check in the transaction that inserts it), then back
+    to the screen, which shows the receipt."""
+    token = request_token(request)
+    if token is None:
+        raise errors.NotAuthenticated("Log in to continue.")
     poll_id = path_int(request, "poll_id")
     form = await read_form(request)
-    poll = await in_db(request, lambda db: services.get_poll(db, poll_id))
+    settings = request.app.state.settings
+    now = utcnow()
+
+    def work(db: Any) -> casting.Accepted:
+        caster = casting.delegate_session(db, settings, token, now)
+        if caster is None:
+            not_a_delegate(db, settings, token, now)
+        organization_id, payload = _payload(form, casting.open_poll(db, poll_id).spec)
+        return casting.cast(db, caster, poll_id, payload, now, organization_id)
+
     try:
-        organization_id, payload = _payload(form, poll)
-        ballot = await in_db(request, lambda db: services.cast_ballot(
-            db, poll_id, delegate_id=delegate_id, organization_id=organization_id,
-            payload=payload, now=utcnow()), write=True)
+        ballot = await request.app.state.ballot_writer.run(work)
     except (errors.InvalidInput, errors.Conflict, errors.Forbidden) as exc:
         return await _screen(request, poll_id, error=i18n.gettext(exc.message, **exc.params),
                              status_code=409 if isinstance(exc, errors.Conflict) else 422)

@@ -206,7 +206,11 @@ def _no_constant(name: str) -> Any:
 
 async def read_json(request: Request, schema: dict[str, Any]) -> Any:
     """The request body as JSON, checked against `schema`."""
-    body = await read_body(request, MAX_JSON_BYTES)
+    return parse_json(await read_body(request, MAX_JSON_BYTES), schema)
+
+
+def parse_json(body: bytes, schema: dict[str, Any]) -> Any:
+    """A body already read, as JSON checked against `schema` (for work done off the loop)."""
     try:
         value = json.loads(body, parse_float=_number, parse_constant=_no_constant)
     except (UnicodeDecodeError, ValueError, RecursionError):
