@@ -9,18 +9,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from governance.assemblies import letters, schemas, services
-from governance.assemblies.common import (
-    BOARD,
-    COMMITTEE,
-    READERS,
-    STEWARDS,
-    actor,
-    login_url,
-    no_store,
-    require_delegate,
-)
+from governance.assemblies.common import login_url, no_store
 from governance.audit.services import export_event
-from governance.auth.current import require
+from governance.auth.current import require, require_delegate
+from governance.auth.roles import BOARD, COMMITTEE, READERS, STEWARDS, actor
 from governance.db import utcnow
 from governance.web.api import (
     ID,
@@ -33,7 +25,7 @@ from governance.web.api import (
     read_body,
     read_json,
 )
-from governance.web.forms import in_db
+from governance.web.transaction import in_db
 
 api = Operations(tag="assemblies")
 

@@ -1,11 +1,11 @@
 """Casting a ballot into a poll's ledger: the hot path of a vote, in the few statements it needs.
 
 Every check happens in the transaction that inserts the ballot: the delegate's credential is
-not revoked and the delegate is checked in (read with the session, `delegate_session`), the
-poll is open (its row, read FOR UPDATE once per transaction), the delegate holds the vote of
-the organization (its own, or an active proxy), the organization has a voting right in the
-poll, and it has not voted already unless revotes are allowed. Everything is checked before
-anything is written, so a refused ballot leaves no trace in the transaction.
+not revoked and the delegate is checked in (`delegate_by_id`), the poll is open (its row, read
+FOR UPDATE once per transaction), the delegate holds the vote of the organization (its own, or
+an active proxy), the organization has a voting right in the poll, and it has not voted
+already unless revotes are allowed. Everything is checked before anything is written, so a
+refused ballot leaves no trace in the transaction.
 
 What never changes while a poll is open (its rules and options, and the frozen weights of its
 voting rights) is read once per process and kept (`_open_polls`). The rule that keeps the copy
@@ -25,7 +25,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -37,11 +37,8 @@ from ballots.result import ballot_line, receipt
 from governance import errors
 from governance.assemblies.models import Delegate, Proxy
 from governance.audit import services as audit
-from governance.auth.models import LoginSession
-from governance.auth.services import TOUCH_EVERY, token_hash
 from governance.i18n import N_
 from governance.polls.models import Ballot, Poll, PollVoter
-from governance.settings import Settings
 
 REJECTIONS = {
     "not_an_option": N_("That is not an option of this poll."),
@@ -148,32 +145,9 @@ def ledger_of(db: Session) -> Iterator[Ledger]:
     ledger.flush(db)
 
 
-def delegate_session(db: Session, settings: Settings, token: str, now: datetime
-                     ) -> Caster | None:
-    """The delegate of a live session with its credential and presence, read in one
-    statement; the session's last-seen time written at most once a minute. None when the
-    session ended, idled out, belongs to staff, or its credential was revoked (revocation
-    ends a delegate's sessions at once)."""
-    connection = db.connection()
-    found = connection.execute(
-        select(LoginSession.id, LoginSession.expires_at, LoginSession.last_seen_at,
-               Delegate.id.label("delegate_id"), Delegate.assembly_id,
-               Delegate.organization_id, Delegate.revoked_at, Delegate.checked_in_at)
-        .join(Delegate, Delegate.id == LoginSession.delegate_id)
-        .where(LoginSession.token_hash == token_hash(token))).first()
-    if found is None or found.revoked_at is not None or now >= found.expires_at:
-        return None
-    if now - found.last_seen_at >= timedelta(minutes=settings.session_idle_minutes):
-        return None
-    if now - found.last_seen_at >= TOUCH_EVERY:
-        connection.execute(update(LoginSession).where(LoginSession.id == found.id)
-                           .values(last_seen_at=now))
-    return Caster(found.delegate_id, found.assembly_id, found.organization_id,
-                  found.revoked_at is not None, found.checked_in_at is not None)
-
-
 def delegate_by_id(db: Session, delegate_id: int) -> Caster:
-    """A delegate named by id (a teller's ballot, or a caller that authenticated already)."""
+    """The delegate as this transaction reads it: credential, presence, organization (the
+    caller authenticated it already, or a teller names it)."""
     found = db.connection().execute(
         select(Delegate.id, Delegate.assembly_id, Delegate.organization_id,
                Delegate.revoked_at, Delegate.checked_in_at)
