@@ -318,6 +318,34 @@ async def open_model(client: HttpClient, calls: Sequence[Call], rate: float, *,
     return outcome
 
 
+async def closed_model(client: HttpClient, calls: Sequence[Call], connections: int, *,
+                       expected: int) -> Outcome:
+    """Send `calls` over `connections` connections, each sending its next request as soon as
+    the previous one is answered (as wrk does): the server's capacity at that concurrency.
+    Latency counts from each request's sending."""
+    loop = asyncio.get_running_loop()
+    outcome = Outcome(offered_rate=0.0, sent=len(calls))
+    outcome.first_sent = loop.time()
+    pending = iter(calls)
+
+    async def connection() -> None:
+        for call in pending:
+            began = loop.time()
+            reply = await client.request(call)
+            done = loop.time()
+            outcome.statuses[reply.status] += 1
+            if reply.error:
+                outcome.errors[reply.error.split(":")[0]] += 1
+            elif reply.status != expected:
+                outcome.errors[f"HTTP {reply.status}: {_error_code(reply.body)}"] += 1
+            if reply.status == expected:
+                outcome.latencies.append(done - began)
+            outcome.last_done = max(outcome.last_done, done)
+
+    await asyncio.gather(*(connection() for _ in range(connections)))
+    return outcome
+
+
 def _error_code(body: bytes) -> str:
     try:
         return str(json.loads(body)["error"]["code"])
