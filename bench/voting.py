@@ -136,11 +136,13 @@ async def _idle_probes(client: HttpClient, scenario: Scenario, poll_id: int, tok
 
 def _ballots(tokens: Sequence[str], polls: Sequence[int], first_poll: int, total: int,
              rng: random.Random) -> tuple[list[Call], int]:
-    """`total` castBallot calls, every delegate once per poll, in a shuffled order; returns
-    them and the index of the next unused poll."""
+    """`total` castBallot calls (as many polls as that takes for DELEGATES delegates), every
+    delegate with a session once per poll, in a shuffled order; returns them and the index of
+    the next unused poll. Fewer when some logins failed: never more polls than were seeded."""
     calls: list[Call] = []
     index = first_poll
-    while len(calls) < total:
+    last = first_poll + -(-total // DELEGATES)
+    while len(calls) < total and index < last:
         order = list(range(len(tokens)))
         rng.shuffle(order)
         for delegate in order[: total - len(calls)]:

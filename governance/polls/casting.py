@@ -131,6 +131,10 @@ class Ledger:
             if seq != written:
                 connection.execute(update(Poll).where(Poll.id == poll_id).values(next_seq=seq))
                 self.rows[poll_id] = (state, seq, identity)
+                # A Poll object this session holds would still show the old position.
+                loaded = db.identity_map.get(Session.identity_key(Poll, poll_id))
+                if loaded is not None:
+                    db.expire(loaded, ["next_seq"])
 
 
 @contextmanager
@@ -181,13 +185,6 @@ def open_poll_of(db: Session, ledger: Ledger, poll_id: int) -> OpenPoll:
     with _open_polls_lock:
         _open_polls[poll_id] = kept
     return kept
-
-
-def open_poll(db: Session, poll_id: int) -> OpenPoll:
-    """`open_poll_of` with the transaction's ledger (the form of a page vote needs the poll's
-    method and options before its ballot is cast)."""
-    with ledger_of(db) as ledger:
-        return open_poll_of(db, ledger, poll_id)
 
 
 def cast(db: Session, caster: Caster, poll_id: int, payload: dict[str, Any], now: datetime,

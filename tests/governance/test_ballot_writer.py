@@ -12,6 +12,7 @@ from sqlalchemy import select
 from governance import errors
 from governance.db import utcnow
 from governance.polls import casting
+from governance.polls import services as polls
 from governance.polls import writer as writer_module
 from governance.polls.models import Ballot, Poll
 from governance.polls.writer import BallotWriter
@@ -129,3 +130,15 @@ def test_the_api_answers_503_with_retry_after_when_the_writer_is_full(
     assert answer.status_code == 503
     assert answer.headers["Retry-After"] == "1"
     assert answer.json()["error"]["code"] == "busy"
+
+
+def test_a_poll_loaded_in_the_session_shows_the_new_position(database, world):
+    """Ballots cast in a transaction that has the Poll loaded (closing after the tellers'
+    ballots, the demo) see `next_seq` move."""
+    session, poll_id = world
+    with database.transaction() as db:
+        poll = polls.get_poll(db, poll_id)
+        assert poll.next_seq == 0
+        polls.cast_ballot(db, poll_id, delegate_id=session.delegations[0].delegate_id,
+                          payload={"choice": "yes"}, now=utcnow())
+        assert poll.next_seq == 1
