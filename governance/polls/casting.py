@@ -94,6 +94,11 @@ class OpenPoll:
 
 _open_polls: dict[int, OpenPoll] = {}
 _open_polls_lock = threading.Lock()
+# One read of the poll per transaction, under its lock: state and position, and what an open
+# poll never changes (used when this process has no copy of it yet).
+_POLL_ROW = select(Poll.state, Poll.next_seq, Poll.opened_at, Poll.pseudonym_key,
+                   Poll.assembly_id, Poll.method, Poll.options, Poll.max_choices,
+                   Poll.allow_split, Poll.allow_revote, Poll.secret, Poll.rules)
 
 
 @dataclass
@@ -101,23 +106,21 @@ class Ledger:
     """The polls of one transaction: each read once under its row lock, positions counted in
     memory and written back by `flush`."""
 
-    rows: dict[int, tuple[str, int, tuple[datetime, str] | None]] = field(default_factory=dict)
+    rows: dict[int, Any] = field(default_factory=dict)  # the poll's row, as read
     next_seq: dict[int, int] = field(default_factory=dict)
+    written: dict[int, int] = field(default_factory=dict)  # next_seq as the database has it
 
-    def poll(self, db: Session, poll_id: int) -> tuple[str, tuple[datetime, str] | None]:
-        """(state, identity) of the poll, its row locked until the transaction ends."""
+    def poll(self, db: Session, poll_id: int) -> Any:
+        """The poll's row (state, position, and what an open poll never changes), locked
+        until the transaction ends."""
         if poll_id not in self.rows:
-            query = select(Poll.state, Poll.next_seq, Poll.opened_at, Poll.pseudonym_key) \
-                .where(Poll.id == poll_id)
-            found = db.connection().execute(query.with_for_update()).first()
+            found = db.connection().execute(_POLL_ROW.where(Poll.id == poll_id)
+                                            .with_for_update()).first()
             if found is None:
                 raise errors.NotFound("There is no poll number %(id)s.", id=poll_id)
-            identity = None if found.opened_at is None else (found.opened_at,
-                                                             found.pseudonym_key)
-            self.rows[poll_id] = (found.state, found.next_seq, identity)
-            self.next_seq[poll_id] = found.next_seq
-        state, _seq, identity = self.rows[poll_id]
-        return state, identity
+            self.rows[poll_id] = found
+            self.next_seq[poll_id] = self.written[poll_id] = found.next_seq
+        return self.rows[poll_id]
 
     def take(self, poll_id: int) -> int:
         seq = self.next_seq[poll_id]
@@ -127,10 +130,9 @@ class Ledger:
     def flush(self, db: Session) -> None:
         connection = db.connection()
         for poll_id, seq in self.next_seq.items():
-            state, written, identity = self.rows[poll_id]
-            if seq != written:
+            if seq != self.written[poll_id]:
                 connection.execute(update(Poll).where(Poll.id == poll_id).values(next_seq=seq))
-                self.rows[poll_id] = (state, seq, identity)
+                self.written[poll_id] = seq
                 # A Poll object this session holds would still show the old position.
                 loaded = db.identity_map.get(Session.identity_key(Poll, poll_id))
                 if loaded is not None:
@@ -164,23 +166,21 @@ def delegate_by_id(db: Session, delegate_id: int) -> Caster:
 
 def open_poll_of(db: Session, ledger: Ledger, poll_id: int) -> OpenPoll:
     """The open poll's unchanging part, after this transaction found its row open."""
-    state, identity = ledger.poll(db, poll_id)
-    if state != "open" or identity is None:
+    row = ledger.poll(db, poll_id)
+    if row.state != "open" or row.opened_at is None:
         raise errors.Conflict("This poll is not open for voting.", code="poll_not_open")
+    identity = (row.opened_at, row.pseudonym_key)
     kept = _open_polls.get(poll_id)
     if kept is not None and kept.identity == identity:
         return kept
-    poll = db.connection().execute(
-        select(Poll.assembly_id, Poll.method, Poll.options, Poll.max_choices, Poll.allow_split,
-               Poll.allow_revote, Poll.secret, Poll.rules).where(Poll.id == poll_id)).one()
     voters = db.connection().execute(
         select(PollVoter.organization_id, PollVoter.voter, PollVoter.weight)
         .where(PollVoter.poll_id == poll_id))
     spec = PollSpec.from_dict({
-        "method": poll.method, "options": poll.options, "max_choices": poll.max_choices,
-        "allow_split": poll.allow_split, "allow_revote": poll.allow_revote,
-        "secret": poll.secret, "rules": poll.rules})
-    kept = OpenPoll(poll_id, poll.assembly_id, identity, spec, poll.allow_revote,
+        "method": row.method, "options": row.options, "max_choices": row.max_choices,
+        "allow_split": row.allow_split, "allow_revote": row.allow_revote,
+        "secret": row.secret, "rules": row.rules})
+    kept = OpenPoll(poll_id, row.assembly_id, identity, spec, row.allow_revote,
                     {org: (voter, weight) for org, voter, weight in voters})
     with _open_polls_lock:
         _open_polls[poll_id] = kept
