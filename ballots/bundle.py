@@ -210,8 +210,8 @@ def _read_file(path: Path, name: str) -> bytes:
         raise BundleError(f"cannot read {name}: {exc.strerror}") from None
 
 
-def _read_dir(path: Path) -> dict[str, bytes]:
-    files = {name: _read_file(path / name, name) for name in REQUIRED if (path / name).exists()}
+def _read_dir(path: Path, names: tuple[str, ...]) -> dict[str, bytes]:
+    files = {name: _read_file(path / name, name) for name in names if (path / name).exists()}
     cosig_dir = path / COSIGNATURES
     if cosig_dir.is_dir():
         for entry in sorted(cosig_dir.iterdir()):
@@ -221,23 +221,27 @@ def _read_dir(path: Path) -> dict[str, bytes]:
     return files
 
 
-def read_bundle(path: str | os.PathLike[str]) -> Bundle:
-    """Read an audit bundle from a directory or a ZIP file (API.md §3).
-
-    Raises `BundleError` with a one-line reason when the path is missing or unreadable, a
-    required file is absent, a member name is unsafe, or a member is too large.
-    Unknown extra files are ignored; cosignature files are paired by NAME.
-    """
+def read_files(path: str | os.PathLike[str], names: tuple[str, ...]) -> dict[str, bytes]:
+    """The files of a bundle at `path`: from a directory, `names` and the cosignature
+    files; from a ZIP, every member (read into memory, never extracted). Raises
+    `BundleError` when a required name is missing or the path is unreadable/unsafe."""
     source = Path(path)
     if source.is_dir():
-        files = _read_dir(source)
+        files = _read_dir(source, names)
     elif source.is_file():
         files = _read_zip(source)
     else:
         raise BundleError(f"{source}: no such bundle (not a directory or a file)")
-    missing = [name for name in REQUIRED if name not in files]
+    missing = [name for name in names if name not in files]
     if missing:
         raise BundleError(f"{source}: missing {', '.join(missing)}")
+    return files
+
+
+def cosignatures_of(
+    files: Mapping[str, bytes],
+) -> tuple[dict[str, tuple[bytes, bytes]], tuple[str, ...]]:
+    """The cosignature pairs (NAME → (pem, sig)) among `files`, and the unpaired files."""
     pems: dict[str, bytes] = {}
     sigs: dict[str, bytes] = {}
     for name, data in files.items():
@@ -254,12 +258,24 @@ def read_bundle(path: str | os.PathLike[str]) -> Bundle:
         [f"{COSIGNATURES}/{stem}.pem" for stem in set(pems) - set(sigs)]
         + [f"{COSIGNATURES}/{stem}.sig" for stem in set(sigs) - set(pems)]
     )
+    return {stem: (pems[stem], sigs[stem]) for stem in paired}, tuple(unpaired)
+
+
+def read_bundle(path: str | os.PathLike[str]) -> Bundle:
+    """Read an audit bundle from a directory or a ZIP file (API.md §3).
+
+    Raises `BundleError` with a one-line reason when the path is missing or unreadable, a
+    required file is absent, a member name is unsafe, or a member is too large.
+    Unknown extra files are ignored; cosignature files are paired by NAME.
+    """
+    files = read_files(path, REQUIRED)
+    cosignatures, unpaired = cosignatures_of(files)
     return Bundle(
         result_json=files[RESULT],
         signature=files[SIGNATURE],
         public_key_pem=files[PUBLIC_KEY],
         roll_jsonl=files[ROLL],
         ballots_jsonl=files[BALLOTS],
-        cosignatures={stem: (pems[stem], sigs[stem]) for stem in paired},
-        unpaired_cosignatures=tuple(unpaired),
+        cosignatures=cosignatures,
+        unpaired_cosignatures=unpaired,
     )

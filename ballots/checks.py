@@ -13,10 +13,12 @@ from typing import Any
 from ballots.bundle import Bundle
 from ballots.canonical import NotCanonical, parse_canonical, sha256_hex
 from ballots.casting import BallotRejected
+from ballots.elections import Election, decide_election, election_section
 from ballots.ledger import leaf_hash, root
 from ballots.lines import ParsedBallots, ParsedRoll, parse_ballots, parse_roll, roll_total
 from ballots.polls import PollSpec, PollSpecError
 from ballots.result import FORMAT, RESULT_FIELDS
+from ballots.seat_rules import SeatRulesError
 from ballots.signing import SigningKeyError, fingerprint, load_public_key, verify_signature
 from ballots.tally import (
     Tally,
@@ -67,6 +69,13 @@ class Context:
                 self.spec, self.spec_problem = PollSpec.from_dict(rest), ""
             except (Unavailable, PollSpecError) as exc:
                 self.spec_problem = f"poll definition: {exc}"
+        self.election: Election | None = None
+        self.election_problem = ""
+        if self.spec is not None and "election" in self.result:
+            try:
+                self.election = Election.from_dict(self.result["election"], self.spec)
+            except SeatRulesError as exc:
+                self.election_problem = f"election: {exc}"
         self.roll: ParsedRoll = parse_roll(
             bundle.roll_jsonl, secret=self.spec.secret if self.spec else None
         )
@@ -117,6 +126,8 @@ def check_result_format(ctx: Context) -> list[str]:
         problems.append(f"format is {result.get('format')!r}, expected {FORMAT!r}")
     if ctx.spec is None:
         problems.append(ctx.spec_problem)
+    if ctx.election_problem:
+        problems.append(ctx.election_problem)
     typed = [
         (("roll", "sha256"), str),
         (("roll", "total_weight"), int),
@@ -265,7 +276,12 @@ def check_outcome(ctx: Context) -> list[str]:
     """Check 6: quorum_met, outcome and presence follow from the rules (docs/audit.md §3)."""
     result = ctx.need_result()
     spec, entries, count = ctx.need_spec(), ctx.need_roll().entries, ctx.recount()
-    decision = decide(spec, entries, count)
+    if ctx.election_problem:
+        raise Unavailable(ctx.election_problem)
+    if ctx.election is None:
+        decision = decide(spec, entries, count)
+    else:
+        decision, _seats = decide_election(spec, entries, count, ctx.election)
     seen = attendance(entries, count)
     problems = _compare("quorum_met", _get(result, "quorum_met", kind=bool), decision.quorum_met)
     problems += _compare("outcome", _get(result, "outcome", kind=str), decision.outcome)
@@ -277,6 +293,32 @@ def check_outcome(ctx: Context) -> list[str]:
         _get(result, "roll", "present_organizations", kind=int),
         seen.present_organizations,
     )
+    return problems
+
+
+def check_seats(ctx: Context) -> list[str]:
+    """A declared election: `election.seats` is the allocation `ballots.seats` computes from
+    the recounted tally and the declared rules and candidates (docs/elections.md)."""
+    result = ctx.need_result()
+    if ctx.election is None:
+        raise Unavailable(ctx.election_problem or "result.json declares no election")
+    spec, entries, count = ctx.need_spec(), ctx.need_roll().entries, ctx.recount()
+    _decision, allocation = decide_election(spec, entries, count, ctx.election)
+    expected = election_section(ctx.election, allocation)["seats"]
+    claimed = result["election"].get("seats")
+    if claimed == expected:
+        return []
+    if not isinstance(claimed, list) or not isinstance(expected, list):
+        return ["election.seats must be a list"]
+    problems = [
+        f"seat {index + 1}: bundle says {said!r}, the allocation gives {due!r}"
+        for index, (said, due) in enumerate(zip(claimed, expected, strict=False))
+        if said != due
+    ]
+    if len(claimed) != len(expected):
+        problems.append(
+            f"election.seats lists {len(claimed)} seats, the allocation {len(expected)}"
+        )
     return problems
 
 

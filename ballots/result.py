@@ -12,9 +12,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from json.encoder import encode_basestring as _json_string  # the C escaper when built
 
 from ballots.canonical import canonical_json, sha256_hex
+from ballots.elections import Election, decide_election, election_section
 from ballots.ledger import leaf_hash, root
 from ballots.polls import PollSpec
-from ballots.tally import BallotLine, RollEntry, attendance, decide, tally
+from ballots.tally import BallotLine, Decision, RollEntry, Tally, attendance, decide, tally
 
 FORMAT = "asamblea.result/1"
 RESULT_FIELDS = (
@@ -114,6 +115,17 @@ def ledger_root(lines: Sequence[bytes]) -> str:
     return root([leaf_hash(line) for line in lines]).hex()
 
 
+def _decision(
+    spec: PollSpec, roll: Sequence[RollEntry], count: Tally, election: Election | None
+) -> tuple[Decision, dict[str, object]]:
+    """The decision, and the `election` section when the poll elects seats."""
+    if election is None:
+        return decide(spec, roll, count), {}
+    election.check_against(spec)
+    decision, allocation = decide_election(spec, roll, count, election)
+    return decision, {"election": election_section(election, allocation)}
+
+
 def build_result(
     *,
     assembly: Mapping[str, object],
@@ -127,6 +139,7 @@ def build_result(
     opened_at: str,
     closed_at: str,
     signing_key_fingerprint: str,
+    election: Election | None = None,
 ) -> dict[str, object]:
     """The result object of a closed poll (format "asamblea.result/1", API.md §3).
 
@@ -134,6 +147,8 @@ def build_result(
     result can only say what a verifier will recount. `roll_bytes` must be exactly
     `roll_lines(roll)`, and `ballots` the ledger in order (seq 0, 1, …), whose RFC 6962
     root is `ledger_root_hex`. Sign `canonical_json(result)` to publish it.
+    With `election` (a board election with seat rules, docs/elections.md) the outcome is
+    the seat allocation's and the result carries the optional `election` section.
     """
     if roll_bytes != roll_lines(roll):
         raise ResultError("roll_bytes is not roll_lines(roll): the bundle would not verify")
@@ -143,9 +158,10 @@ def build_result(
     if not _HEX64.fullmatch(ledger_root_hex):
         raise ResultError("ledger_root_hex must be 64 lower-case hex digits")
     count = tally(spec, roll, ballots)
-    decision = decide(spec, roll, count)
+    decision, extra = _decision(spec, roll, count, election)
     seen = attendance(roll, count)
     return {
+        **extra,
         "format": FORMAT,
         "assembly": dict(assembly),
         "poll": {"id": poll_id, "title": poll_title, **spec.to_dict()},

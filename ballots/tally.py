@@ -295,11 +295,12 @@ def _decide_motion(rules: Rules, count: Tally, base_w: int, base_o: int, present
     return "rejected"
 
 
-def _decide_election(
+def qualified(
     spec: PollSpec, count: Tally, base_w: int, base_o: int, present_w: int
-) -> tuple[str, dict[str, object]]:
-    seats = spec.max_choices
-    qualified = {
+) -> dict[str, int]:
+    """The candidates whose weight reaches the poll's majority (docs/audit.md §3.5, step 1),
+    with their weights, in the poll's option order."""
+    return {
         key: count.per_option[key].weight
         for key in spec.candidates
         if _qualifies(
@@ -311,15 +312,22 @@ def _decide_election(
             present_w,
         )
     }
+
+
+def _decide_election(
+    spec: PollSpec, count: Tally, base_w: int, base_o: int, present_w: int
+) -> tuple[str, dict[str, object]]:
+    seats = spec.max_choices
+    qualified_weights = qualified(spec, count, base_w, base_o, present_w)
     tied: list[str] = []
-    if len(qualified) <= seats:
-        elected = list(qualified)
+    if len(qualified_weights) <= seats:
+        elected = list(qualified_weights)
     else:
-        cutoff = sorted(qualified.values(), reverse=True)[seats - 1]
-        above = [key for key, weight in qualified.items() if weight > cutoff]
-        at = [key for key, weight in qualified.items() if weight == cutoff]
+        cutoff = sorted(qualified_weights.values(), reverse=True)[seats - 1]
+        above = [key for key, weight in qualified_weights.items() if weight > cutoff]
+        at = [key for key, weight in qualified_weights.items() if weight == cutoff]
         if len(above) + len(at) == seats:
-            elected = [key for key in qualified if qualified[key] >= cutoff]
+            elected = [key for key in qualified_weights if qualified_weights[key] >= cutoff]
         else:
             elected, tied = above, at
     details: dict[str, object] = {"elected": elected, "tied": tied}

@@ -12,6 +12,7 @@ not be read fails with that reason instead of raising. The checks, in report ord
   ledger          (check 4) ledger.tree_size and the RFC 6962 ledger.root
   tally           (check 5) the recount gives result.tally and result.cast
   outcome         (check 6) quorum_met, outcome and presence follow from the rules
+  seats           a declared election's seats follow from the tally (docs/elections.md)
   cosignature:NAME  each cosignature verifies (plus "cosignatures" if files are unpaired)
 """
 
@@ -32,6 +33,7 @@ from ballots.checks import (
     check_outcome,
     check_result_format,
     check_roll,
+    check_seats,
     check_signature,
     check_signing_key,
     check_tally,
@@ -85,6 +87,7 @@ _SUCCESS = {
     "ledger": "tree_size and Merkle root match ballots.jsonl",
     "tally": "the recount matches result.tally and result.cast",
     "outcome": "quorum_met, outcome and presence follow from the poll's rules",
+    "seats": "each seat of the election follows from the tally and the seat rules",
 }
 
 
@@ -164,6 +167,8 @@ def _verify(source: str | os.PathLike[str] | Bundle) -> Report:
         ("tally", check_tally),
         ("outcome", check_outcome),
     ]
+    if ctx.result_problem == "" and "election" in ctx.result:
+        checks.append(("seats", check_seats))
     for name, (pem, sig) in sorted(bundle.cosignatures.items()):
         checks.append((f"cosignature:{name}", cosignature_check(pem, sig, bundle.result_json)))
     if bundle.unpaired_cosignatures:

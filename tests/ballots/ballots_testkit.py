@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from ballots.canonical import canonical_json
 from ballots.casting import validate_choice
+from ballots.elections import Election
 from ballots.polls import ABSTAIN, MAJORITIES, YES_NO_ABSTAIN, PollSpec, Rules
 from ballots.result import ballot_line, build_result, jsonl, ledger_root, roll_lines
 from ballots.signing import fingerprint, generate_private_key, public_key_pem, sign
@@ -67,6 +68,7 @@ def build_poll(
     key: Ed25519PrivateKey | None = None,
     cosigners: int = 0,
     title: str = "Moción GA-2024-03: plan estratégico",
+    election: Election | None = None,
 ) -> BuiltPoll:
     """Build the signed result and bundle files of a poll, the way the app will."""
     key = key or generate_private_key()
@@ -88,6 +90,7 @@ def build_poll(
         opened_at=OPENED_AT,
         closed_at=CLOSED_AT,
         signing_key_fingerprint=fingerprint(key.public_key()),
+        election=election,
     )
     result_json = canonical_json(result)
     cosignatures = {}
