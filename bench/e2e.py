@@ -88,7 +88,8 @@ def params_for(spec: PollSpec, roll_bytes: bytes, run: LocalCeremony) -> PollPar
         raise RuntimeError("the bench ceremony failed")
     return PollParams(poll_id=1, title="Bench", spec=spec,
                       roll_sha256=hashlib.sha256(roll_bytes).hexdigest(),
-                      trustees=run.outcome.trustees, script_sha256="00" * 32)
+                      trustees=run.outcome.trustees,
+                      script_files=(("e2e/asamblea-e2e.js", "00" * 32),))
 
 
 def _cast_chunk(args: tuple[dict[str, object], int, int, int, Sequence[int]]
