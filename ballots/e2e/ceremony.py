@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from ballots.canonical import canonical_json
 from ballots.e2e.encoding import EncodingError, decode_hex
+from ballots.e2e.keys import is_prime_order_key
 from ballots.e2e.transcript import ProofContext
 from ballots.e2e.trustees import MAX_TRUSTEES
 
@@ -70,6 +71,8 @@ class Ceremony:
             raise EncodingError("trustees must be numbered 1, 2, … in order")
         if len({t.key for t in self.trustees}) != n:
             raise EncodingError("each trustee needs its own key")
+        if not all(is_prime_order_key(t.key) for t in self.trustees):
+            raise EncodingError("every trustee key must be an Ed25519 key of prime order")
 
     @property
     def count(self) -> int:
