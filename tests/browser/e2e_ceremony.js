@@ -45,7 +45,7 @@
   // made by the Python reference: the browser must reach the same outcome.
   out.others = transcripts.map((t) => {
     const o = verify.ceremonyOutcome(t);
-    return { trustees: o.trustees, excluded: o.excluded, rejected: o.rejected };
+    return { trustees: o.trustees, excluded: o.excluded, setAside: o.setAside };
   });
   return out;
 }

@@ -34,6 +34,11 @@ async ({ cases, invalidPoint }) => {
   out.nonCanonical = await tampered(m, (b) => { b.choices[2].alpha = 'ed' + 'ff'.repeat(30) + '7f'; }, castFor(yna));
   out.upperCase = await tampered(m, (b) => { b.choices[0].beta = b.choices[0].beta.toUpperCase(); }, castFor(yna));
   out.scalarNotReduced = await tampered(m, (b) => { b.choices[0].proof[1].c = 'ff'.repeat(32); }, castFor(yna));
+  // A voting key with a torsion component (docs/e2e-protocol.md §2): refused as malformed.
+  const torsionKey = '85b3f2ac54bb21b92ad954b2cc4a6b845462885097801f5f6ae75a0920b57914';
+  const withTorsionKey = { ...copy(m.ballot), voting_key: torsionKey };
+  out.torsionKey = e2e.checkBallot(m.params, withTorsionKey, bytesToHex(await signer.sign(e2e.ballotBytes(withTorsionKey))),
+    castFor(yna, { authorizedKey: torsionKey }));
   out.extraField = await tampered(m, (b) => { b.note = 'x'; }, castFor(yna));
   out.otherPoll = await tampered(m, (b) => { b.poll = multiple.fingerprint; }, castFor(yna));
   // The same ballot cast for another right: the voter field says who it is for …

@@ -55,8 +55,7 @@ async (v) => {
     const params = e2e.pollParams(c.poll);
     const signer = e2e.votingKeys.fromSeed(sha256(utf8ToBytes(c.voting_key_seed)));
     const right = { voter: c.voter, weight: c.weight, votingKey: bytesToHex(signer.publicKey), previous: null };
-    const vote = 'choice' in c.vote || 'choices' in c.vote ? c.vote : { split: c.vote };
-    const { ballot, opening } = e2e.encryptBallot(params, right, vote, e2e.seededRandomness(c.seed));
+    const { ballot, opening } = e2e.encryptBallot(params, right, c.vote, e2e.seededRandomness(c.seed));
     const cast = { voter: c.voter, weight: c.weight, authorizedKey: c.voting_key, previous: null };
     out.ballots.push({
       fingerprint: params.fingerprintHex,
@@ -71,7 +70,7 @@ async (v) => {
   }
   out.invalid = v.ballots.invalid.map((bad) => {
     const c = v.ballots.valid[bad.case];
-    const cast = { voter: c.voter, weight: c.weight, authorizedKey: c.voting_key, previous: null };
+    const cast = { voter: bad.cast.voter, weight: bad.cast.weight, authorizedKey: bad.cast.authorized_key, previous: bad.cast.previous };
     return { name: bad.name, ...e2e.checkBallot(e2e.pollParams(c.poll), bad.ballot, bad.signature, cast) };
   });
   return out;

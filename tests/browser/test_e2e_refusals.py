@@ -66,6 +66,7 @@ NOT_CANONICAL = "is not a canonical ristretto255 encoding"
     ("upperCase", "ballot_format", "ballot.choices[0].beta must be 64 lower-case hex digits"),
     ("scalarNotReduced", "ballot_format",
      "ballot.choices[0].proof[1].c is not reduced modulo the group order"),
+    ("torsionKey", "ballot_format", "ballot.voting_key is not an Ed25519 key of prime order"),
     ("extraField", "ballot_format", None),
     ("otherPoll", "ballot_poll", None),
     ("otherRightAsIs", "ballot_voter", None),

@@ -93,7 +93,7 @@ def test_valid_ballots_pass_every_check_and_open_to_their_vote(computed, vectors
             assert opened["vote"] == {"choices": vote.get("choices") or [vote["choice"]]}
         else:
             options = case["poll"]["poll"]["options"]
-            assert opened["vote"] == {"split": {key: vote.get(key, 0) for key in options}}
+            assert opened["vote"] == {"split": {key: vote["split"].get(key, 0) for key in options}}
 
 
 def test_invalid_ballots_fail_the_check_the_vectors_name(computed, vectors):

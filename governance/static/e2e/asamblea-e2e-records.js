@@ -133,6 +133,7 @@
       if (!['own', 'proxy'].includes(obj.holder) || !REASONS.includes(obj.reason) || typeof obj.at !== 'string') return fail('holder, reason or at is not one of the allowed values');
       if ((obj.key === null) !== (obj.reason === 'revoked')) return fail('key is null exactly when the reason is revoked');
       if (obj.key !== null && (typeof obj.key !== 'string' || !/^[0-9a-f]{64}$/.test(obj.key))) return fail('key must be 32 bytes of lower-case hex');
+      if (obj.key !== null && !e2e.primeOrderKey(e2e.decodeHex(obj.key, 'key', 32))) return fail('key is not an Ed25519 key of prime order');
       byVoter.set(obj.voter, [...(byVoter.get(obj.voter) || []), obj]);
       return null;
     });
@@ -183,6 +184,19 @@
     return { ...line, ciphertexts: V.optionCiphertexts(ballot) };
   }
 
+  /** The checks of one line that depend on the ledger before it: the key the key roll
+   * authorized at that point, and the right's chain of ballots. */
+  function orderProblems(line, keyRoll, size, previous) {
+    const { seq, voter } = line;
+    const problems = [];
+    if (line.keyRollSize < size || line.keyRollSize > keyRoll.events.length) problems.push(['ballot_key', `seq ${seq}: key_roll_size ${line.keyRollSize} is out of order or beyond the key roll`]);
+    const authorized = keyRoll.authorized(voter, line.keyRollSize);
+    if (authorized === null) problems.push(['ballot_key', `seq ${seq}: no key was registered for ${JSON.stringify(voter)}`]);
+    else if (authorized !== line.key) problems.push(['ballot_key', `seq ${seq}: signed by a key that is not (or no longer) authorized for ${JSON.stringify(voter)}`]);
+    if (line.previous !== previous) problems.push(['ballot_previous', `seq ${seq}: does not follow ${JSON.stringify(voter)}'s previous ballot (replayed or forked)`]);
+    return problems;
+  }
+
   /** Every ballot checked; the order-dependent checks (key at that point, each right's
    * chain); the counted ballots (the last when revotes are allowed, else the first). */
   function checkLedger(params, roll, keyRoll, lines) {
@@ -203,14 +217,12 @@
       const line = checkLine(params, weights, obj, seq);
       if (line.failure) fail(...line.failure);
       if (line.voter === undefined) return;
-      if (line.keyRollSize < size || line.keyRollSize > keyRoll.events.length) fail('ballot_key', `seq ${seq}: key_roll_size ${line.keyRollSize} is out of order or beyond the key roll`);
+      const problems = orderProblems(line, keyRoll, size, lastHash.get(line.voter) || null);
+      problems.forEach((problem) => fail(...problem));
       size = Math.max(size, line.keyRollSize);
-      const authorized = keyRoll.authorized(line.voter, line.keyRollSize);
-      if (authorized === null) fail('ballot_key', `seq ${seq}: no key was registered for ${JSON.stringify(line.voter)}`);
-      else if (authorized !== line.key) fail('ballot_key', `seq ${seq}: signed by a key that is not (or no longer) authorized for ${JSON.stringify(line.voter)}`);
-      if (line.previous !== (lastHash.get(line.voter) || null)) fail('ballot_previous', `seq ${seq}: does not follow ${JSON.stringify(line.voter)}'s previous ballot (replayed or forked)`);
       lastHash.set(line.voter, line.hash);
-      if (!line.failure && weights.has(line.voter) && (params.json.poll.allow_revote || !counted.has(line.voter))) counted.set(line.voter, line);
+      // Only a ballot that passes every check counts (a bundle with another fails anyway).
+      if (!line.failure && !problems.length && weights.has(line.voter) && (params.json.poll.allow_revote || !counted.has(line.voter))) counted.set(line.voter, line);
     });
     const ballots = [...counted.values()].map((line) => ({ weight: weights.get(line.voter), ciphertexts: line.ciphertexts }));
     return { failures, counted: new Set(counted.keys()), aggregates: V.encryptedTally(params.options, params.divided, ballots) };

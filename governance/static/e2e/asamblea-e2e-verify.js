@@ -25,17 +25,18 @@
   /** A record that fails a named check (ceremony_format, ceremony_signature,
    * ceremony_proof, decryption_shares), as the Python verifier names it. */
   class CheckError extends Error {
-    constructor(check, message) {
+    constructor(check, message, signer = null) {
       super(message);
       this.check = check;
+      this.signer = signer; // the trustee whose *signed* message is wrong, if it is one
     }
   }
-  // An encoding error inside a message is that message's format check failing.
-  function decoding(check, prefix, action) {
+  // An encoding error inside a (signed) message is that message's format check failing.
+  function decoding(check, prefix, action, signer = null) {
     try {
       return action();
     } catch (error) {
-      if (error instanceof e2e.EncodingError) throw new CheckError(check, `${prefix}: ${error.message}`);
+      if (error instanceof e2e.EncodingError) throw new CheckError(check, `${prefix}: ${error.message}`, signer);
       throw error;
     }
   }
@@ -57,6 +58,7 @@
       return e2e.decodeHex(item.key, 'key', 32);
     });
     if (new Set(keys.map(bytesToHex)).size !== keys.length) throw new e2e.EncodingError('each trustee needs its own key');
+    if (!keys.every(e2e.primeOrderKey)) throw new e2e.EncodingError('every trustee key must be an Ed25519 key of prime order');
     if (!isInt(data.threshold) || data.threshold < 1 || data.threshold > keys.length) throw new e2e.EncodingError(`the threshold must be between 1 and ${keys.length}`);
     const fingerprint = sha256(utf8ToBytes(e2e.canonicalJson(data)));
     return {
@@ -88,8 +90,8 @@
   function readCard(setup, signed) {
     const { index, message } = openMessage(setup, signed, FORMAT.card, ['transport_key', 'proof']);
     const { transport, proof } = decoding('ceremony_format', `card of trustee ${index}`, () => ({
-      transport: e2e.decodePoint(message.transport_key, 'transport_key'), proof: e2e.decodePair(message.proof, 'proof') }));
-    if (!e2e.verifySchnorr(TAG.transport, setup.context(index), transport, proof)) throw new CheckError('ceremony_proof', `the card of trustee ${index} fails its proof`);
+      transport: e2e.decodePoint(message.transport_key, 'transport_key'), proof: e2e.decodePair(message.proof, 'proof') }), index);
+    if (!e2e.verifySchnorr(TAG.transport, setup.context(index), transport, proof)) throw new CheckError('ceremony_proof', `the card of trustee ${index} fails its proof`, index);
     return { index, transport };
   }
 
@@ -109,11 +111,11 @@
           ciphertext: e2e.decodeHex(item.ciphertext, `${what}.ciphertext`, 48) });
       });
       return out;
-    });
+    }, index);
     const others = holders.filter((h) => h !== index);
     const sealedTo = [...shares.keys()].sort((a, b) => a - b);
-    if (sealedTo.join() !== others.join() || shares.size !== items.length) throw new CheckError('ceremony_format', `the dealing of trustee ${index} does not seal one share per holder`);
-    if (!e2e.verifySchnorr(TAG.coefficient, setup.context(index), commitments[0], proof)) throw new CheckError('ceremony_proof', `the dealing of trustee ${index} fails its proof`);
+    if (sealedTo.join() !== others.join() || shares.size !== items.length) throw new CheckError('ceremony_format', `the dealing of trustee ${index} does not seal one share per holder`, index);
+    if (!e2e.verifySchnorr(TAG.coefficient, setup.context(index), commitments[0], proof)) throw new CheckError('ceremony_proof', `the dealing of trustee ${index} fails its proof`, index);
     return { index, commitments, shares };
   }
 
@@ -159,24 +161,30 @@
     return share === null || !e2e.baseMul(share).equals(expectedSharePoint(dealing.commitments, complaint.accuser));
   }
 
-  const signerOf = (signed) => (isObject(signed) && isObject(signed.message) && isInt(signed.message.index) ? signed.message.index : 0);
   const byIndex = (a, b) => a - b;
 
   /** Judge a whole transcript {setup, cards, dealings, complaints} from public data (§7.4):
    * {trustees: the public record (poll.json's `trustees`) or null when fewer than k dealers
-   * qualify, excluded: {index: reason}, rejected: [complaints not upheld]}. */
+   * qualify, excluded: {index: reason}, setAside: [messages set aside]}. A wrong message
+   * excludes its trustee only if that trustee signed it; an unsigned or malformed one is
+   * set aside (anyone can post it), as are complaints not upheld. */
   function ceremonyOutcome(transcript) {
     const setup = parseSetup(transcript.setup);
     const excluded = new Map();
     const exclude = (index, reason) => { if (!excluded.has(index)) excluded.set(index, reason); };
+    const setAside = [];
+    const blame = (error) => {
+      if (!(error instanceof CheckError)) throw error;
+      if (error.signer !== null) exclude(error.signer, error.message);
+      else setAside.push(error.message);
+    };
     const cards = new Map();
     for (const signed of transcript.cards) {
       try {
         const card = readCard(setup, signed);
         if (!cards.has(card.index)) cards.set(card.index, card);
       } catch (error) {
-        if (!(error instanceof CheckError)) throw error;
-        exclude(signerOf(signed), error.message);
+        blame(error);
       }
     }
     const holders = [...cards.keys()].sort(byIndex);
@@ -186,22 +194,20 @@
         const dealing = readDealing(setup, signed, holders);
         if (cards.has(dealing.index) && !dealings.has(dealing.index)) dealings.set(dealing.index, dealing);
       } catch (error) {
-        if (!(error instanceof CheckError)) throw error;
-        exclude(signerOf(signed), error.message);
+        blame(error);
       }
     }
-    const rejected = [];
     for (const signed of transcript.complaints) {
       let complaint;
       try {
         complaint = readComplaint(setup, signed);
       } catch (error) {
         if (!(error instanceof CheckError)) throw error;
-        rejected.push(error.message);
+        setAside.push(error.message);
         continue;
       }
       if (upheld(setup, cards, dealings, complaint)) exclude(complaint.against, `trustee ${complaint.against} dealt trustee ${complaint.accuser} a bad share`);
-      else rejected.push(`the complaint of trustee ${complaint.accuser} against ${complaint.against} is not upheld`);
+      else setAside.push(`the complaint of trustee ${complaint.accuser} against ${complaint.against} is not upheld`);
     }
     for (let index = 1; index <= setup.count; index++) if (!dealings.has(index)) exclude(index, `trustee ${index} has no valid dealing`);
     const qualified = [...dealings.keys()].filter((i) => !excluded.has(i)).sort(byIndex);
@@ -209,7 +215,7 @@
       ceremony: setup.fingerprintHex, threshold: setup.threshold, count: setup.count,
       commitments: qualified.map((i) => ({ index: i, coefficients: dealings.get(i).commitments.map(e2e.pointHex) })),
     };
-    return { setup, trustees, excluded: Object.fromEntries([...excluded.entries()].sort((a, b) => a[0] - b[0])), rejected };
+    return { setup, trustees, excluded: Object.fromEntries([...excluded.entries()].sort((a, b) => a[0] - b[0])), setAside };
   }
 
   // ---- §10.1 the encrypted tally ------------------------------------------------------------

@@ -31,6 +31,8 @@
   const POLL_FIELDS = ['id', 'title', 'method', 'options', 'max_choices', 'allow_split', 'allow_revote', 'secret', 'rules'];
   const RULE_FIELDS = ['majority', 'double_weight_pct', 'double_orgs_pct', 'abstentions_count',
     'quorum_weight_pct', 'quorum_orgs_pct', 'quorum_mode', 'tie'];
+  const MAX_SCRIPTS = 8;
+  const SCRIPT_PATH = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/;
   const MAX_BITS = 53; // weights are JSON-exact integers, below 2^53
   const TAG = { choice: 'ballot/choice', count: 'ballot/count', partBit: 'ballot/part-bit',
     restBit: 'ballot/rest-bit' };
@@ -327,6 +329,20 @@
     };
   }
 
+  /** `script.files` (§8): every script the voting page loads, in load order, each with the
+   * SHA-256 the page enforces by Subresource Integrity. */
+  function parseScripts(script) {
+    if (!isObject(script) || !sameKeys(script, ['files'])) throw new EncodingError('poll.json script must be exactly {files}');
+    const files = script.files;
+    if (!Array.isArray(files) || files.length < 1 || files.length > MAX_SCRIPTS) throw new EncodingError(`the voting page loads 1 to ${MAX_SCRIPTS} scripts`);
+    for (const file of files) {
+      if (!isObject(file) || !sameKeys(file, ['path', 'sha256']) || typeof file.path !== 'string' || !SCRIPT_PATH.test(file.path)
+          || typeof file.sha256 !== 'string' || !HEX64.test(file.sha256)) {
+        throw new EncodingError('poll.json script.files must be a list of {path, sha256}: a relative path and a hex SHA-256');
+      }
+    }
+  }
+
   /** A secret poll's parameters from poll.json's object: what a ballot needs (method,
    * options, k, whether votes are divided, election key Y) and the poll fingerprint, the
    * SHA-256 of the object's canonical JSON (§8). The stated election key must be the sum
@@ -351,6 +367,10 @@
     }
     const maxChoices = poll.max_choices;
     if (!isInt(maxChoices) || maxChoices < 1 || maxChoices > options.length) throw new EncodingError('poll.json poll.max_choices is out of range');
+    parseScripts(data.script);
+    if (!isObject(data.roll) || !sameKeys(data.roll, ['sha256']) || typeof data.roll.sha256 !== 'string' || !HEX64.test(data.roll.sha256)) {
+      throw new EncodingError('poll.json roll must be exactly {sha256}');
+    }
     if (poll.secret !== true) throw new EncodingError('an encrypted poll must be secret');
     const divided = poll.allow_split === true;
     if (divided && poll.method === 'multiple') throw new EncodingError('a multiple-choice poll cannot take divided votes');
@@ -588,6 +608,7 @@
     if (typeof data.voter !== 'string' || !data.voter) throw new EncodingError('ballot.voter must be a non-empty string');
     if (data.previous !== null && (typeof data.previous !== 'string' || !HEX64.test(data.previous))) throw new EncodingError('ballot.previous must be null or 64 lower-case hex digits');
     const votingKey = decodeHex(data.voting_key, 'ballot.voting_key', 32);
+    if (!primeOrderKey(votingKey)) throw new EncodingError('ballot.voting_key is not an Ed25519 key of prime order');
     const entries = data[kind];
     if (!Array.isArray(entries) || entries.length !== params.options.length) throw new EncodingError(`ballot.${kind} must have one entry per option (${params.options.length})`);
     const ballot = { json: data, votingKey };
@@ -783,7 +804,7 @@
     // the voting page's calls
     pollParams, encryptBallot, signBallot, ballotHash, checkOpening, votingKeys, osRandomness,
     // checking (the server's §6.4, and the bundle verifier)
-    checkBallot, parseTrustees, verifySignature,
+    checkBallot, parseTrustees, verifySignature, primeOrderKey,
     // primitives, for the vectors and for auditors
     L, decodePoint, decodeScalar, decodeHex, pointHex, scalarHex, int8, encrypt, challenge, context,
     seededRandomness, canonicalJson, ballotBytes,
