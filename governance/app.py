@@ -22,6 +22,8 @@ from governance.audit import views as audit_views
 from governance.auth import views as auth_views
 from governance.auth.current import authenticate
 from governance.db import Database
+from governance.elections import pages as election_pages
+from governance.floor import pages as floor_pages
 from governance.motions import views as motion_views
 from governance.organizations import views as organization_views
 from governance.polls import views as poll_views
@@ -36,7 +38,7 @@ from governance.web.templating import make_environment, render
 # Each domain's views module has `routes` (pages) and `api` (JSON operations).
 DOMAINS: list[ModuleType] = [
     auth_views, organization_views, assembly_views, poll_views, result_views, motion_views,
-    archive_views, audit_views,
+    archive_views, audit_views, floor_pages, election_pages,
 ]
 
 STATIC = Path(__file__).resolve().parent / "static"

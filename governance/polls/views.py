@@ -16,6 +16,7 @@ from governance import errors, i18n
 from governance.assemblies import services as assemblies
 from governance.auth.current import require
 from governance.db import utcnow
+from governance.elections.presenting import seat_sentences
 from governance.polls import api as poll_api
 from governance.polls import motions as poll_motions
 from governance.polls import presenting, services, voting
@@ -41,6 +42,7 @@ def _poll_context(db: Any, poll_id: int) -> dict[str, Any]:
         "outcome": presenting.outcome(poll) if poll.outcome else None,
         "rules": presenting.rules_summary(poll),
         "label": lambda key: presenting.label(poll, key),
+        "seats": seat_sentences(result, lambda key: presenting.label(poll, key)),
     }
 
 
