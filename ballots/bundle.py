@@ -129,6 +129,12 @@ def bundle_zip_bytes(
         ballots_jsonl=ballots_jsonl,
         cosignatures=cosignatures,
     )
+    return deterministic_zip(files)
+
+
+def deterministic_zip(files: Mapping[str, bytes]) -> bytes:
+    """A ZIP of `files` (name → bytes) in the given order, each dated 1980-01-01 00:00, mode
+    0644, deflated: the same files always give the same bytes (and the same SHA-256)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, data in files.items():
@@ -151,6 +157,12 @@ def _safe_name(name: str) -> str:
 
 
 def _read_zip(path: Path) -> dict[str, bytes]:
+    return _strip_top_folder(read_zip_members(path))
+
+
+def read_zip_members(path: Path) -> dict[str, bytes]:
+    """Every file of a ZIP, read in memory (never extracted), with the bundle's limits: unsafe
+    member names, encrypted, duplicate or oversized members are a BundleError."""
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -182,7 +194,7 @@ def _read_zip(path: Path) -> dict[str, bytes]:
             if total > MAX_TOTAL_BYTES:
                 raise BundleError(f"{path}: bundle is larger than {MAX_TOTAL_BYTES} bytes")
             files[name] = data
-    return _strip_top_folder(files)
+    return files
 
 
 def _strip_top_folder(files: dict[str, bytes]) -> dict[str, bytes]:
@@ -193,6 +205,11 @@ def _strip_top_folder(files: dict[str, bytes]) -> dict[str, bytes]:
     if len(tops) == 1 and all("/" in name for name in files):
         return {name.split("/", 1)[1]: data for name, data in files.items()}
     return files
+
+
+def read_file(path: Path, name: str) -> bytes:
+    """A regular file's bytes, within the member size limit, or a BundleError naming it."""
+    return _read_file(path, name)
 
 
 def _read_file(path: Path, name: str) -> bytes:

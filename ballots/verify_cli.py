@@ -14,6 +14,7 @@ import sys
 from typing import TextIO
 
 from ballots.bundle import BundleError
+from ballots.minutes import is_minutes, read_minutes, verify_minutes
 from ballots.verify import Report, verify_bundle
 
 
@@ -68,6 +69,26 @@ def _print_text(path: str, report: Report, stream: TextIO) -> None:
         print(f"VALID: all {len(report.checks)} checks passed", file=out)
 
 
+def _print_minutes(path: str, report: Report, stream: TextIO, as_json: bool) -> None:
+    """A minutes package's report: its checks (no poll, ledger or outcome)."""
+    out = _Printable(stream)
+    if as_json:
+        document = {"ok": report.ok, "kind": "minutes", "checks": [
+            {"name": c.name, "ok": c.ok, "reason": c.reason} for c in report.checks]}
+        print(json.dumps(document, ensure_ascii=False, indent=2), file=out)
+        return
+    good, bad = _marks(stream)
+    width = max(len(check.name) for check in report.checks)
+    print(f"Minutes: {path}", file=out)
+    for check in report.checks:
+        print(f"  {good if check.ok else bad} {check.name:<{width}}  {check.reason}", file=out)
+    failed = len(report.failed)
+    if failed:
+        print(f"INVALID: {failed} of {len(report.checks)} checks failed", file=out)
+    else:
+        print(f"VALID: all {len(report.checks)} checks passed", file=out)
+
+
 def _print_json(report: Report, stream: TextIO) -> None:
     out = _Printable(stream)
     document = {
@@ -87,11 +108,21 @@ def main(argv: list[str] | None = None) -> int:
     Returns the exit status: 0 valid, 1 invalid, 2 unreadable PATH.
     """
     parser = argparse.ArgumentParser(
-        prog="asamblea verify", description="Verify an Asamblea audit bundle offline."
+        prog="asamblea verify",
+        description="Verify an Asamblea audit bundle, or signed minutes, offline."
     )
-    parser.add_argument("path", metavar="PATH", help="bundle directory or .zip")
+    parser.add_argument("path", metavar="PATH",
+                        help="bundle or minutes package: a directory or a .zip")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args(argv)
+    if is_minutes(args.path):
+        try:
+            minutes = verify_minutes(read_minutes(args.path))
+        except BundleError as exc:
+            print(f"asamblea verify: error: {exc}", file=sys.stderr)
+            return 2
+        _print_minutes(args.path, minutes, sys.stdout, args.json)
+        return 0 if minutes.ok else 1
     try:
         report = verify_bundle(args.path)
     except BundleError as exc:

@@ -24,6 +24,7 @@ from governance.auth.current import authenticate
 from governance.db import Database
 from governance.elections import pages as election_pages
 from governance.floor import pages as floor_pages
+from governance.minutes import pages as minutes_pages
 from governance.motions import views as motion_views
 from governance.organizations import views as organization_views
 from governance.polls import views as poll_views
@@ -38,7 +39,7 @@ from governance.web.templating import make_environment, render
 # Each domain's views module has `routes` (pages) and `api` (JSON operations).
 DOMAINS: list[ModuleType] = [
     auth_views, organization_views, assembly_views, poll_views, result_views, motion_views,
-    archive_views, audit_views, floor_pages, election_pages,
+    archive_views, audit_views, floor_pages, election_pages, minutes_pages,
 ]
 
 STATIC = Path(__file__).resolve().parent / "static"

@@ -6,6 +6,7 @@ from governance.auth.models import AuthAttempt, LoginSession, StaffUser
 from governance.db import Base
 from governance.elections.models import Candidacy, Election
 from governance.floor.models import AgendaItem, FloorRules, Speaker
+from governance.minutes.models import Minutes, MinutesCosignature
 from governance.motions.models import (
     Motion,
     MotionAttachment,
@@ -24,5 +25,6 @@ __all__ = [
     "Cosignature", "Delegate", "LoginSession", "Organization", "Poll", "PollVoter",
     "ProductNetwork", "Proxy", "StaffUser", "VotingRight", "Motion", "MotionAttachment",
     "MotionLink", "MotionObjective", "MotionTag", "MotionText", "MotionTransition",
-    "AgendaItem", "FloorRules", "Speaker", "Candidacy", "Election",
+    "AgendaItem", "FloorRules", "Speaker", "Candidacy", "Election", "Minutes",
+    "MinutesCosignature",
 ]
