@@ -126,15 +126,16 @@ def _item(write: _Writer, item: ItemRecord, zone: str) -> None:
         write.text(_("No speakers."), 9)
 
 
-def _poll(write: _Writer, number: int, poll: PollRecord) -> None:
+def _poll(write: _Writer, number: int, poll: PollRecord, zone: str) -> None:
     write.heading(f"5.{number} {poll.title}", 11)
     if poll.motion:
         write.value(_("Motion"), poll.motion)
     if poll.motion_text:
         write.text(_("Text as voted:"), 9, bold=True)
         write.text(poll.motion_text, 9)
-    write.value(_("Voting"), _("opened %(opened)s, closed %(closed)s", opened=poll.opened_at,
-                               closed=poll.closed_at))
+    write.value(_("Voting"), _("opened %(opened)s, closed %(closed)s",
+                               opened=_when(poll.opened_at, zone),
+                               closed=_when(poll.closed_at, zone)))
     _quorum(write, poll.quorum)
     write.row([(_("Option"), .6), (_("Weight"), .2), (_("Organizations"), .2)], bold=True)
     for label, weight, organizations in poll.rows:
@@ -187,7 +188,7 @@ def render_pdf(record: MinutesRecord) -> bytes:
     if not record.polls:
         write.text(_("No vote was held."))
     for number, poll in enumerate(record.polls, start=1):
-        _poll(write, number, poll)
+        _poll(write, number, poll, zone)
     write.heading(_("6. Signatures"))
     write.text(_("These minutes are signed with the assembly's key; the president and the "
                  "secretary sign them with their own keys. Check them with: asamblea verify "

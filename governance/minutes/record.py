@@ -71,8 +71,8 @@ class PollRecord:
     title: str
     motion: str | None  # "GA-2026-03 — title"
     motion_text: str | None  # the body as voted
-    opened_at: str
-    closed_at: str
+    opened_at: datetime
+    closed_at: datetime
     outcome: str
     quorum: Quorum
     rows: list[tuple[str, int, int]]  # option label, weight, organizations
@@ -161,7 +161,7 @@ def _poll_record(db: Session, settings: Settings, poll: Poll, language: str) -> 
     bundle = results.bundle_zip(db, settings, poll.id)
     return PollRecord(
         id=poll.id, title=poll.title, motion=motion, motion_text=text,
-        opened_at=str(result["opened_at"]), closed_at=str(result["closed_at"]),
+        opened_at=_instant(result["opened_at"]), closed_at=_instant(result["closed_at"]),
         outcome=presenting.outcome(poll),
         quorum=Quorum(int(roll["present_weight"]), int(roll["total_weight"]),
                       int(roll["present_organizations"]), int(roll["voting_rights"]),
@@ -171,6 +171,11 @@ def _poll_record(db: Session, settings: Settings, poll: Poll, language: str) -> 
         bundle_sha256=hashlib.sha256(bundle).hexdigest(),
         ledger_root=str(result["ledger"]["root"]),
         seats=seat_sentences(result, lambda key: presenting.label(poll, key)))
+
+
+def _instant(text: object) -> datetime:
+    """An RFC 3339 UTC time of a signed result, as a datetime."""
+    return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
 
 
 def _items(db: Session, items: list[Any]) -> list[ItemRecord]:
