@@ -1,0 +1,235 @@
+"""A full assembly day, as numbered steps through the API, the browser and the command line:
+the agenda adopted by vote; speakers with a time limit and a point of order; a statutes
+amendment that needs a two-thirds double majority; a board election of 7 seats with one seat
+reserved for each of the 4 regions and one for the Workers Network, parity on, where the
+reservations change the outcome compared with plain ranking; the minutes drawn up with
+`asamblea minutes`, read back with pypdf (every section, every result's fingerprint and bundle
+hash), co-signed by two staff keys with `asamblea cosign`, and verified by `asamblea verify`."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from governance import cli
+from governance.motions import services as motions
+from tests.browser.helpers import (
+    add_staff,
+    assert_accessible,
+    assert_fits,
+    login_delegate,
+    login_staff,
+)
+from tests.factories import make_organization
+from tests.factories_polls import ACTOR, assembly_in_session, ensure_key
+
+REGIONS = ("central_america_mexico", "caribbean", "andean", "southern_cone")
+# candidate, region and networks of the nominating organization, gender, and the weight of
+# the one organization that votes for that candidate alone
+PEOPLE = [
+    ("Ana Quispe", "andean", [], "man", 900), ("Beto Mamani", "andean", [], "man", 850),
+    ("Carlos Pérez", "central_america_mexico", [], "man", 800),
+    ("Darío Ixcot", "central_america_mexico", [], "man", 780),
+    ("Ernesto Huamán", "andean", [], "man", 760),
+    ("Fabio Ortega", "central_america_mexico", [], "man", 700),
+    ("Gloria Saint-Jean", "caribbean", [], "woman", 300),
+    ("Hugo Benítez", "southern_cone", [], "man", 250),
+    ("Inés Núñez", "southern_cone", ["Workers Network"], "woman", 200),
+    ("Juana Condori", "andean", [], "woman", 150),
+    ("Karen Dupuy", "caribbean", [], "woman", 120),
+]
+SECTIONS = ["Acta de la", "1. Asistencia", "2. Quórum en la apertura",
+            "3. El orden del día tal como se desarrolló", "4. Los puntos y sus oradores",
+            "5. Votaciones y elecciones", "6. Firmas"]
+
+
+class Api:
+    """JSON calls to the live server, as an integrator's script makes them."""
+
+    def __init__(self, request, headers=None):  # type: ignore[no-untyped-def]
+        self.request, self.headers = request, headers or {}
+
+    def as_(self, token: str) -> Api:
+        return Api(self.request, {"Authorization": f"Bearer {token}"})
+
+    def call(self, method: str, path: str, body=None, status: int = 200):  # type: ignore[no-untyped-def]
+        response = self.request.fetch("/api/v1" + path, method=method, headers=self.headers,
+                                      data=body)
+        assert response.status == status, (method, path, response.status, response.text())
+        return response.json() if "json" in response.headers.get("content-type", "") else \
+            response.body()
+
+
+def _login(api: Api, **credentials: str) -> Api:
+    return api.as_(api.call("POST", "/login", credentials)["token"])
+
+
+def test_a_full_assembly_day(live_server, desktop_page, new_page, browser, tmp_path,
+                             monkeypatch, capsys):
+    # 1. The day is set: an assembly in session, eleven organizations voting, eleven more
+    #    that nominate candidates, a published statutes amendment.
+    ensure_key(live_server.settings)
+    with live_server.database.transaction() as db:
+        session = assembly_in_session(db, live_server.settings, [p[4] for p in PEOPLE],
+                                      quorum_weight_pct=50)
+        nominators = [make_organization(db, name=f"Organización de {p[0]}", region=p[1],
+                                        networks=p[2]).id for p in PEOPLE]
+        amendment = motions.create_motion(db, {
+            "code": "GA-2026-12", "kind": "statute_amendment",
+            "title": "Reforma del artículo 12", "assembly_id": session.assembly_id,
+            "body": "El Consejo Directivo tendrá siete cargos con reservas regionales."}, ACTOR)
+        motions.publish_motion(db, amendment.id, ACTOR)
+    assembly = session.assembly_id
+    anonymous = Api(browser.new_context(base_url=live_server.url).request)
+    board = _login(anonymous, username=add_staff(live_server, "board"),
+                   password="correct horse battery")
+    committee = _login(anonymous, username=add_staff(live_server, "committee"),
+                       password="correct horse battery")
+    voters = [_login(anonymous, credential=d.credential) for d in session.delegations]
+
+    def vote(poll_id: int, choices) -> None:  # type: ignore[no-untyped-def]
+        board.call("POST", f"/polls/{poll_id}/open")
+        for voter, choice in zip(voters, choices, strict=True):
+            voter.call("POST", f"/polls/{poll_id}/ballots", choice, status=201)
+        board.call("POST", f"/polls/{poll_id}/close")
+
+    # 2. The agenda, adopted by vote.
+    for title in ("Informe del Consejo", "Reforma del artículo 12", "Elección del Consejo",
+                  "Varios"):
+        board.call("POST", f"/assemblies/{assembly}/agenda/items",
+                   {"title": title, "duration_minutes": 30}, status=201)
+    agenda = board.call("POST", f"/assemblies/{assembly}/agenda/poll", status=201)
+    vote(agenda["poll_id"], [{"choice": "yes"}] * len(voters))
+    assert board.call("GET", f"/assemblies/{assembly}/agenda")["status"] == "adopted"
+
+    # 3. The chair starts the day in the browser and sets a 60-second limit.
+    chair = desktop_page
+    login_staff(chair, add_staff(live_server, "board"))
+    chair.goto(f"/assemblies/{assembly}/agenda")
+    chair.get_by_label("Tiempo por intervención, en segundos").fill("60")
+    chair.get_by_role("button", name="Guardar las reglas").click()
+    chair.get_by_role("button", name="Comenzar el orden del día").click()
+    expect(chair.locator("[aria-current=step]")).to_contain_text("Informe del Consejo")
+    assert_accessible(chair)
+
+    # 4. A delegate asks for the floor from a phone without JavaScript; another raises a
+    #    point of order through the API; the point of order goes first.
+    phone = new_page(viewport="phone", javascript=False)
+    login_delegate(phone, session.delegations[6].credential)
+    phone.goto("/me/floor")
+    phone.get_by_role("button", name="Pedir la palabra").click()
+    expect(phone.get_by_text("Usted es el número 1 en la lista de oradores.")).to_be_visible()
+    item = board.call("GET", f"/assemblies/{assembly}/agenda")["current_item_id"]
+    voters[2].call("POST", f"/agenda-items/{item}/speakers", {"kind": "point_of_order"},
+                   status=201)
+    chair.goto(f"/agenda-items/{item}/speakers")
+    expect(chair.locator("ol.speakers > li").first).to_contain_text("Cuestión de orden")
+    chair.get_by_role("button", name="Dar la palabra a la siguiente persona").click()
+    expect(chair.locator(".speaker-now")).to_contain_text("Delegada 2")
+    point = board.call("GET", f"/agenda-items/{item}/speakers")
+    assert point["speaking"]["kind"] == "point_of_order"
+    assert point["speaking"]["limit_seconds"] == 60 and point["remaining_seconds"] <= 60
+    expect(chair.locator(".countdown .clock")).to_have_text(re.compile(r"^[01]:\d\d$"))
+    chair.get_by_role("button", name="Dar la palabra a la siguiente persona").click()
+    expect(chair.locator(".speaker-now")).to_contain_text("Delegada 6")
+    chair.get_by_role("button", name="Terminar esta intervención").click()
+    heard = board.call("GET", f"/agenda-items/{item}/speakers")["heard"]
+    assert [h["name"] for h in heard] == ["Delegada 2", "Delegada 6"]
+    assert_accessible(chair)
+    assert_fits(phone)
+
+    # 5. The statutes amendment needs two thirds of the weight AND of the organizations:
+    #    8 of 11 organizations (73 %) with 88 % of the weight vote yes.
+    board.call("POST", f"/assemblies/{assembly}/agenda/next")
+    poll = board.call("POST", "/polls", {
+        "assembly_id": assembly, "title": "Reforma del artículo 12",
+        "method": "yes_no_abstain", "motion_id": amendment.id,
+        "rules": {"majority": "double", "double_weight_pct": 67, "double_orgs_pct": 67}},
+        status=201)
+    vote(poll["id"], [{"choice": "no" if n in (6, 9, 10) else "yes"}
+                      for n in range(len(voters))])
+    result = board.call("GET", f"/polls/{poll['id']}/result")["result"]
+    assert result["outcome"] == "adopted"
+    assert result["tally"]["yes"]["organizations"] == 8
+    assert board.call("GET", f"/motions/{amendment.code}")["status"] == "adopted"
+
+    # 6. The board election: 7 seats, one per region and one for the Workers Network, parity.
+    board.call("POST", f"/assemblies/{assembly}/agenda/next")
+    election = board.call("POST", f"/assemblies/{assembly}/elections", {
+        "title": "Elección del Consejo Directivo", "seats": 7, "parity": True,
+        "reservations": [{"kind": "region", "value": r} for r in REGIONS]
+        + [{"kind": "network", "value": "Workers Network"}]}, status=201)
+    keys = []
+    for person, organization in zip(PEOPLE, nominators, strict=True):
+        made = committee.call("POST", f"/elections/{election['id']}/candidates", {
+            "name": person[0], "gender": person[3], "organization_id": organization},
+            status=201)
+        committee.call("POST", f"/candidates/{made['id']}/accept")
+        keys.append(made["option"])
+    election = board.call("POST", f"/elections/{election['id']}/poll", status=201)
+    vote(election["poll_id"], [{"choices": [key]} for key in keys])
+    seats = board.call("GET", f"/elections/{election['id']}")["seats_filled"]
+    names = dict(zip(keys, (p[0] for p in PEOPLE), strict=True))
+    elected = {names[s["candidate"]] for s in seats}
+    plain = {p[0] for p in sorted(PEOPLE, key=lambda p: -p[4])[:7]}
+    assert elected != plain  # the reservations and parity change the board
+    assert {"Gloria Saint-Jean", "Hugo Benítez", "Inés Núñez"} <= elected
+    assert [s["reason"] for s in seats][-1] == "parity"
+
+    # 7. The day ends; no poll is open; the minutes are drawn up on the command line.
+    board.call("POST", f"/assemblies/{assembly}/agenda/next")
+    board.call("POST", f"/assemblies/{assembly}/agenda/next")
+    board.call("POST", f"/assemblies/{assembly}/state", {"state": "closed"})
+    monkeypatch.setenv("ASAMBLEA_DATABASE_URL", live_server.settings.database_url)
+    monkeypatch.setenv("ASAMBLEA_DATA_DIR", str(live_server.settings.data_dir))
+    package = tmp_path / "acta.zip"
+    assert cli.main(["minutes", str(assembly), "--out", str(package)]) == 0
+    with zipfile.ZipFile(package) as archive:
+        pdf = archive.read("minutes.pdf")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    for section in SECTIONS:
+        assert section in text, section
+    polls = [agenda["poll_id"], poll["id"], election["poll_id"]]
+    for poll_id in polls:
+        bundle = board.call("GET", f"/polls/{poll_id}/bundle.zip")
+        signed = board.call("GET", f"/polls/{poll_id}/result")["result"]
+        assert signed["signing_key"]["sha256"] in text
+        assert hashlib.sha256(bundle).hexdigest() in text, poll_id
+    flat = " ".join(text.split())  # sentences wrap across lines in the PDF
+    assert "Cargo 5 — reservado para Workers Network: Inés Núñez" in flat
+
+    # 8. Two staff keys co-sign offline; the secretariat uploads on the minutes page.
+    capsys.readouterr()
+    for officer in ("presidenta", "secretario"):
+        key = tmp_path / f"{officer}.pem"
+        assert cli.main(["cosign", "--generate-key", str(key)]) == 0
+        assert cli.main(["cosign", str(package), "--key", str(key), "--name", officer]) == 0
+        printed = capsys.readouterr().out
+        signature = re.search(r"^signature: (\S+)$", printed, re.M).group(1)
+        pem = printed[printed.index("-----BEGIN PUBLIC KEY-----"):]
+        chair.goto(f"/assemblies/{assembly}/minutes")
+        chair.get_by_label("Nombre (letras, cifras, - o _)").fill(officer)
+        chair.get_by_label("Firma (base64)").fill(signature)
+        chair.get_by_label("Clave pública (PEM)").fill(pem)
+        chair.get_by_role("button", name="Agregar la cofirma").click()
+        expect(chair.locator(".digests")).to_contain_text(officer)
+    assert_accessible(chair)
+
+    # 9. The signed minutes, downloaded from the archive, verify with both co-signatures.
+    signed_package = tmp_path / "acta-firmada.zip"
+    signed_package.write_bytes(anonymous.call("GET", f"/assemblies/{assembly}/minutes.zip"))
+    capsys.readouterr()
+    assert cli.main(["verify", str(signed_package)]) == 0
+    report = capsys.readouterr().out
+    assert "cosignature:presidenta" in report and "cosignature:secretario" in report
+    assert "VALID" in report
+    public = new_page(viewport="phone", javascript=False)
+    public.goto(f"/minutes/{assembly}")
+    expect(public.locator(".digests")).to_contain_text("secretario")
+    assert_accessible(public)
+    assert_fits(public)
