@@ -15,7 +15,7 @@ from ballots.canonical import canonical_json, sha256_hex
 from ballots.elections import Election, decide_election, election_section
 from ballots.ledger import leaf_hash, root
 from ballots.polls import PollSpec
-from ballots.tally import BallotLine, RollEntry, attendance, decide, tally
+from ballots.tally import BallotLine, Decision, RollEntry, Tally, attendance, decide, tally
 
 FORMAT = "asamblea.result/1"
 RESULT_FIELDS = (
@@ -115,6 +115,17 @@ def ledger_root(lines: Sequence[bytes]) -> str:
     return root([leaf_hash(line) for line in lines]).hex()
 
 
+def _decision(
+    spec: PollSpec, roll: Sequence[RollEntry], count: Tally, election: Election | None
+) -> tuple[Decision, dict[str, object]]:
+    """The decision, and the `election` section when the poll elects seats."""
+    if election is None:
+        return decide(spec, roll, count), {}
+    election.check_against(spec)
+    decision, allocation = decide_election(spec, roll, count, election)
+    return decision, {"election": election_section(election, allocation)}
+
+
 def build_result(
     *,
     assembly: Mapping[str, object],
@@ -147,13 +158,7 @@ def build_result(
     if not _HEX64.fullmatch(ledger_root_hex):
         raise ResultError("ledger_root_hex must be 64 lower-case hex digits")
     count = tally(spec, roll, ballots)
-    extra: dict[str, object] = {}
-    if election is None:
-        decision = decide(spec, roll, count)
-    else:
-        election.check_against(spec)
-        decision, allocation = decide_election(spec, roll, count, election)
-        extra["election"] = election_section(election, allocation)
+    decision, extra = _decision(spec, roll, count, election)
     seen = attendance(roll, count)
     return {
         **extra,

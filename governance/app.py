@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import ModuleType
@@ -22,25 +23,49 @@ from governance.audit import views as audit_views
 from governance.auth import views as auth_views
 from governance.auth.current import authenticate
 from governance.db import Database
+from governance.elections import api as election_api
 from governance.elections import pages as election_pages
+from governance.floor import api as floor_api
 from governance.floor import pages as floor_pages
+from governance.minutes import api as minutes_api
 from governance.minutes import pages as minutes_pages
 from governance.motions import views as motion_views
 from governance.organizations import views as organization_views
-from governance.polls import views as poll_views
+from governance.polls import api as poll_api
+from governance.polls import pages as poll_pages
+from governance.polls import voting as poll_voting
 from governance.results import checkpoints, keys
 from governance.results import views as result_views
 from governance.settings import Settings
-from governance.web.api import openapi_document
+from governance.web.api import Operations
 from governance.web.errors import HANDLERS
 from governance.web.middleware import CookieNames, RequestSetup
+from governance.web.openapi import openapi_document
 from governance.web.templating import make_environment, render
 
-# Each domain's views module has `routes` (pages) and `api` (JSON operations).
-DOMAINS: list[ModuleType] = [
-    auth_views, organization_views, assembly_views, poll_views, result_views, motion_views,
-    archive_views, audit_views, floor_pages, election_pages, minutes_pages,
-]
+
+@dataclass(frozen=True)
+class Domain:
+    """One domain as the app mounts it: its pages (each module's `routes`) and its API."""
+
+    name: str
+    pages: tuple[ModuleType, ...]
+    api: Operations
+
+
+DOMAINS: tuple[Domain, ...] = (
+    Domain("auth", (auth_views,), auth_views.api),
+    Domain("organizations", (organization_views,), organization_views.api),
+    Domain("assemblies", (assembly_views,), assembly_views.api),
+    Domain("polls", (poll_pages, poll_voting), poll_api.api),
+    Domain("results", (result_views,), result_views.api),
+    Domain("motions", (motion_views,), motion_views.api),
+    Domain("archive", (archive_views,), archive_views.api),
+    Domain("audit", (audit_views,), audit_views.api),
+    Domain("floor", (floor_pages,), floor_api.api),
+    Domain("elections", (election_pages,), election_api.api),
+    Domain("minutes", (minutes_pages,), minutes_api.api),
+)
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -79,7 +104,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     page_routes: list[Route] = [Route("/", home, methods=["GET"], name="home")]
     for domain in DOMAINS:
         api_routes += domain.api.routes()
-        page_routes += domain.routes
+        for pages in domain.pages:
+            page_routes += pages.routes
 
     app = Starlette(
         routes=[

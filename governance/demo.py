@@ -10,13 +10,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from governance import migrate
-from governance.assemblies import demo as assemblies_demo
 from governance.archive import demo as archive_demo
+from governance.assemblies import demo as assemblies_demo
 from governance.auth import services as auth
 from governance.auth.models import StaffUser
+from governance.db import Database
 from governance.minutes import demo as minutes_demo
 from governance.motions import demo as motions_demo
-from governance.db import Database
 from governance.organizations import services as registry
 from governance.organizations.models import Organization
 from governance.polls import demo as polls_demo

@@ -23,8 +23,8 @@ from governance.motions.pages import WORDS
 from governance.motions.workflow import KINDS, STATUSES
 from governance.results.services import verified_results
 from governance.web.api import Operations, Param, ok, path_int
-from governance.web.forms import in_db
 from governance.web.templating import render
+from governance.web.transaction import in_db
 
 api = Operations(tag="archive")
 

@@ -10,18 +10,10 @@ from starlette.responses import Response
 
 from governance.assemblies import letters, schemas, services
 from governance.assemblies.assemblies import update_assembly
-from governance.assemblies.common import (
-    BOARD,
-    COMMITTEE,
-    READERS,
-    STEWARDS,
-    actor,
-    login_url,
-    no_store,
-    require_delegate,
-)
+from governance.assemblies.common import login_url, no_store
 from governance.audit.services import export_event
-from governance.auth.current import require
+from governance.auth.current import require, require_delegate
+from governance.auth.roles import BOARD, COMMITTEE, READERS, STEWARDS, Principal, actor
 from governance.db import utcnow
 from governance.web.api import (
     ID,
@@ -34,7 +26,7 @@ from governance.web.api import (
     read_body,
     read_json,
 )
-from governance.web.forms import in_db
+from governance.web.transaction import in_db
 
 api = Operations(tag="assemblies")
 
@@ -88,13 +80,9 @@ async def get_assembly(request: Request) -> Response:
                 "(the weighting is fixed once the roll is frozen)",
         roles=BOARD, request=schemas.UPDATE_ASSEMBLY, response=schemas.ASSEMBLY,
         errors=[404, 409], params=[ASSEMBLY_ID])
-async def update(request: Request) -> Response:
-    principal = await require(request, *BOARD)
-    assembly_id = path_int(request, "assembly_id")
-    body = await read_json(request, schemas.UPDATE_ASSEMBLY)
-    now = utcnow()
-    return ok(await in_db(request, lambda db: services.to_dict(update_assembly(
-        db, assembly_id, body, actor(principal), now)), write=True))
+def update(db: Session, who: Principal, body: dict[str, Any],
+           assembly_id: int) -> dict[str, Any]:
+    return services.to_dict(update_assembly(db, assembly_id, body, actor(who), utcnow()))
 
 
 @api.op("POST", BASE + "/state", "changeAssemblyState",

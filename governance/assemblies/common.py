@@ -1,33 +1,9 @@
-"""What the assemblies pages and API operations share: roles, the actor, links, headers."""
+"""What the assemblies pages and API operations share: links and headers."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
-
-from governance import errors
-from governance.auth.current import require
-from governance.auth.services import Principal
-
-READERS = ("board", "committee", "auditor")
-BOARD = ("board",)
-STEWARDS = ("board", "committee")  # may move an assembly from one state to the next
-COMMITTEE = ("committee",)
-
-
-def actor(principal: Principal) -> str:
-    if principal.kind == "delegate":
-        return f"delegate:{principal.delegate_id}"
-    return f"staff:{principal.name}"
-
-
-async def require_delegate(request: Request) -> int:
-    """The id of the delegate the request acts for; Forbidden for anyone else."""
-    principal = await require(request)
-    if principal.kind != "delegate" or principal.delegate_id is None:
-        raise errors.Forbidden("This page is for delegates. Log in with your credential.",
-                               code="not_a_delegate")
-    return principal.delegate_id
 
 
 def login_url(request: Request, credential_id: str) -> str:

@@ -21,6 +21,7 @@ from governance.assemblies.models import Delegate
 from governance.auth import passwords, throttle
 from governance.auth import services as auth
 from governance.auth.models import LoginSession
+from governance.auth.roles import Principal
 from governance.settings import Settings
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -213,7 +214,7 @@ def check_in_target(db: Session, typed: str) -> tuple[int, str] | None:
 # --- sessions -------------------------------------------------------------------------------
 
 
-def _delegate_principal(db: Session, row: LoginSession) -> auth.Principal | None:
+def _delegate_principal(db: Session, row: LoginSession) -> Principal | None:
     """A delegate's session counts only while the credential is not revoked: revocation ends it
     at once, on every worker, even before its rows are deleted."""
     if row.delegate_id is None:
@@ -221,7 +222,7 @@ def _delegate_principal(db: Session, row: LoginSession) -> auth.Principal | None
     delegate = db.get(Delegate, row.delegate_id)
     if delegate is None or delegate.revoked_at is not None:
         return None
-    return auth.Principal("delegate", "delegate", delegate.name, row.id,
+    return Principal("delegate", "delegate", delegate.name, row.id,
                           delegate_id=delegate.id)
 
 

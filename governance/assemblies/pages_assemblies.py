@@ -16,13 +16,14 @@ from starlette.routing import Route
 from governance import errors, i18n
 from governance.assemblies import services
 from governance.assemblies.assemblies import NEXT_STATE, update_assembly
-from governance.assemblies.common import BOARD, READERS, STEWARDS, actor
 from governance.assemblies.models import KINDS, QUORUM_MODES
 from governance.auth.current import require
+from governance.auth.roles import BOARD, READERS, STEWARDS, actor
 from governance.db import utcnow
 from governance.web.api import path_int
-from governance.web.forms import in_db, read_form, text
+from governance.web.forms import read_form, text
 from governance.web.templating import render
+from governance.web.transaction import in_db
 
 SCHEMES = ("equal", "members", "sqrt", "bands")
 # The time zones of the network's countries, offered first; any IANA name is accepted.

@@ -12,13 +12,14 @@ from starlette.routing import Route
 
 from governance import errors, i18n
 from governance.assemblies import services, sheets
-from governance.assemblies.common import COMMITTEE, READERS, actor, login_url, no_store
+from governance.assemblies.common import login_url, no_store
 from governance.auth.current import require
-from governance.auth.services import Principal
+from governance.auth.roles import COMMITTEE, READERS, Principal, actor
 from governance.db import utcnow
 from governance.web.api import MAX_PAGE, path_int
-from governance.web.forms import in_db, read_form, text
+from governance.web.forms import read_form, text
 from governance.web.templating import render
+from governance.web.transaction import in_db
 
 BASE = "/assemblies/{assembly_id:int}"
 

@@ -11,10 +11,11 @@ from starlette.routing import Route
 
 from governance.assemblies import services
 from governance.assemblies.assemblies import CHECK_IN_STATES
-from governance.assemblies.common import require_delegate
+from governance.auth.current import require_delegate
 from governance.db import utcnow
-from governance.web.forms import in_db, read_form
+from governance.web.forms import read_form
 from governance.web.templating import render
+from governance.web.transaction import in_db
 
 
 def _load(db: Session, delegate_id: int) -> dict[str, Any]:

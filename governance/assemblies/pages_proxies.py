@@ -13,12 +13,13 @@ from starlette.routing import Route
 
 from governance import errors, i18n
 from governance.assemblies import letters, services
-from governance.assemblies.common import COMMITTEE, READERS, actor
 from governance.auth.current import require
+from governance.auth.roles import COMMITTEE, READERS, actor
 from governance.db import utcnow
 from governance.web.api import path_int
-from governance.web.forms import in_db, read_form, text
+from governance.web.forms import read_form, text
 from governance.web.templating import render
+from governance.web.transaction import in_db
 
 BASE = "/assemblies/{assembly_id:int}"
 

@@ -12,14 +12,15 @@ from starlette.routing import Route
 from governance import i18n
 from governance.assemblies import services
 from governance.assemblies.assemblies import FREEZE_STATES
-from governance.assemblies.common import COMMITTEE, READERS, actor
 from governance.assemblies.roll import OTHERS
 from governance.auth.current import require
+from governance.auth.roles import COMMITTEE, READERS, actor
 from governance.db import utcnow
 from governance.organizations.countries import country_name
 from governance.web.api import path_int
-from governance.web.forms import in_db, read_form
+from governance.web.forms import read_form
 from governance.web.templating import render
+from governance.web.transaction import in_db
 
 BASE = "/assemblies/{assembly_id:int}"
 

@@ -17,8 +17,8 @@ from governance.audit.chain import to_line
 from governance.auth import services as auth
 from governance.auth.current import require
 from governance.web.api import MAX_PAGE, Operations, Param, ok, query_int
-from governance.web.forms import in_db
 from governance.web.templating import render
+from governance.web.transaction import in_db
 
 api = Operations(tag="audit")
 

@@ -7,8 +7,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from governance.db import Base, UTCDateTime, utcnow
 
-STAFF_ROLES = ("admin", "board", "committee", "auditor")
-
 
 class StaffUser(Base):
     """A person who runs the assembly: secretariat (admin), board, credentials committee, auditor."""

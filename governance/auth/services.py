@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from governance import errors
 from governance.audit import services as audit
 from governance.auth import passwords, throttle
-from governance.auth.models import STAFF_ROLES, AuthAttempt, LoginSession, StaffUser
+from governance.auth.models import AuthAttempt, LoginSession, StaffUser
+from governance.auth.roles import STAFF_ROLES, Principal
 from governance.settings import Settings
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,80}$")
@@ -22,22 +23,6 @@ USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,80}$")
 # Login throttling lives in governance.auth.throttle; WINDOW is re-exported for callers.
 WINDOW = throttle.WINDOW
 TOUCH_EVERY = timedelta(seconds=60)
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Whoever a request acts for."""
-
-    kind: str  # staff | delegate
-    role: str  # admin, board, committee, auditor, or delegate
-    name: str
-    session_id: int
-    staff_user_id: int | None = None
-    delegate_id: int | None = None
-
-    def has_role(self, *roles: str) -> bool:
-        # The secretariat (admin) may do whatever any staff role may do.
-        return self.role in roles or (self.kind == "staff" and self.role == "admin")
 
 
 def token_hash(token: str) -> str:
@@ -169,14 +154,20 @@ def _staff_principal(db: Session, row: LoginSession) -> Principal | None:
 PRINCIPAL_RESOLVERS = [_staff_principal]
 
 
-def resolve(db: Session, settings: Settings, token: str, now: datetime) -> Principal | None:
-    """The principal of a live session, or None when it ended, idled out or never existed."""
+def live_session(db: Session, settings: Settings, token: str, now: datetime,
+                 ) -> LoginSession | None:
+    """The session row of `token` while it lives: not ended, not idled out, not expired."""
     row = db.scalar(select(LoginSession).where(LoginSession.token_hash == token_hash(token)))
     if row is None:
         return None
     idle_limit = timedelta(minutes=settings.session_idle_minutes)
     if now >= row.expires_at or now - row.last_seen_at >= idle_limit:
         return None
+    return row
+
+
+def principal_of(db: Session, row: LoginSession) -> Principal | None:
+    """Whoever a live session acts for, or None when its account no longer may act."""
     for resolver in PRINCIPAL_RESOLVERS:
         principal = resolver(db, row)
         if principal is not None:
@@ -184,10 +175,10 @@ def resolve(db: Session, settings: Settings, token: str, now: datetime) -> Princ
     return None
 
 
-def needs_touch(db: Session, token: str, now: datetime) -> bool:
-    seen = db.scalar(select(LoginSession.last_seen_at)
-                     .where(LoginSession.token_hash == token_hash(token)))
-    return seen is not None and now - seen >= TOUCH_EVERY
+def resolve(db: Session, settings: Settings, token: str, now: datetime) -> Principal | None:
+    """The principal of a live session, or None when it ended, idled out or never existed."""
+    row = live_session(db, settings, token, now)
+    return None if row is None else principal_of(db, row)
 
 
 def touch(db: Session, token: str, now: datetime) -> None:

@@ -14,11 +14,13 @@ from starlette.routing import Route
 from governance import errors, i18n
 from governance.assemblies import credentials
 from governance.auth import services
-from governance.auth.current import authenticate, client_address, request_token
+from governance.auth.current import authenticate, client_address
+from governance.auth.sessions import request_token
 from governance.db import utcnow
 from governance.web.api import Operations, ok, read_json
-from governance.web.forms import in_db, read_form, text
+from governance.web.forms import read_form, text
 from governance.web.templating import render
+from governance.web.transaction import in_db
 
 api = Operations(tag="auth")
 

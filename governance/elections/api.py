@@ -6,25 +6,24 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
-from starlette.requests import Request
-from starlette.responses import Response
 
 from ballots.seat_rules import RESERVATION_KINDS, UNFILLED_RULES
 from governance import errors
 from governance.assemblies.delegates import active_delegate
 from governance.assemblies.models import GENDERS
-from governance.auth.current import require
+from governance.auth import roles
+from governance.auth.roles import Principal, actor
 from governance.db import utcnow
 from governance.elections import services
 from governance.elections.models import Candidacy, Election
-from governance.floor.api import actor_name, visible_assembly
-from governance.web.api import ID, Operations, Param, ok, path_int, read_json
-from governance.web.forms import in_db
+from governance.polls.services import check_visible
+from governance.web.api import ID, Operations, Param
 
 api = Operations(tag="elections")
 
-BOARD = ("board",)
-STEWARDS = ("board", "committee")
+BOARD = roles.BOARD
+STEWARDS = roles.STEWARDS
+NOMINATORS = ("delegate", *roles.STEWARDS)  # a delegate for its own organization
 ASSEMBLY_ID = Param("assembly_id", "path", ID)
 ELECTION_ID = Param("election_id", "path", ID)
 CANDIDACY_ID = Param("candidacy_id", "path", ID)
@@ -132,101 +131,67 @@ def _when(value: Any, name: str) -> datetime | None:
         summary="Create a board election: seats, reservations per region or network, parity, "
                 "the nomination window", roles=BOARD, request=NEW_ELECTION, response=ELECTION,
         status=201, errors=[404, 409], params=[ASSEMBLY_ID])
-async def create(request: Request) -> Response:
-    principal = await require(request, *BOARD)
-    assembly_id = path_int(request, "assembly_id")
-    body = await read_json(request, NEW_ELECTION)
+def create(db: Session, who: Principal, body: dict[str, Any],
+           assembly_id: int) -> dict[str, Any]:
     for name in ("nominations_open_at", "nominations_close_at"):
         body[name] = _when(body.get(name), name)
-
-    def work(db: Session) -> dict[str, Any]:
-        return election_dict(db, services.create_election(
-            db, assembly_id, body, actor_name(principal), utcnow()))
-
-    return ok(await in_db(request, work, write=True), status=201)
+    return election_dict(db, services.create_election(db, assembly_id, body, actor(who),
+                                                      utcnow()))
 
 
 @api.op("GET", "/assemblies/{assembly_id:int}/elections", "listElections",
-        summary="The elections of an assembly", roles=["any"], errors=[404],
+        summary="The elections of an assembly", roles=roles.ANYONE, errors=[404],
         params=[ASSEMBLY_ID], response={"type": "object", "properties": {
             "elections": {"type": "array", "items": ELECTION}}})
-async def list_(request: Request) -> Response:
-    principal = await require(request)
-    assembly_id = path_int(request, "assembly_id")
-
-    def load(db: Session) -> dict[str, Any]:
-        visible_assembly(db, principal, assembly_id)
-        return {"elections": [election_dict(db, e)
-                              for e in services.list_elections(db, assembly_id)]}
-
-    return ok(await in_db(request, load))
+def list_(db: Session, who: Principal, assembly_id: int) -> dict[str, Any]:
+    check_visible(db, who, assembly_id)
+    return {"elections": [election_dict(db, e)
+                          for e in services.list_elections(db, assembly_id)]}
 
 
 @api.op("GET", "/elections/{election_id:int}", "getElection",
         summary="An election: its seats and rules, the candidates, and once voted the seats "
-                "filled with their explanation", roles=["any"], response=ELECTION,
+                "filled with their explanation", roles=roles.ANYONE, response=ELECTION,
         errors=[404], params=[ELECTION_ID])
-async def get(request: Request) -> Response:
-    principal = await require(request)
-    election_id = path_int(request, "election_id")
-
-    def load(db: Session) -> dict[str, Any]:
-        election = services.get_election(db, election_id)
-        visible_assembly(db, principal, election.assembly_id)
-        return election_dict(db, election)
-
-    return ok(await in_db(request, load))
+def get(db: Session, who: Principal, election_id: int) -> dict[str, Any]:
+    election = services.get_election(db, election_id)
+    check_visible(db, who, election.assembly_id)
+    return election_dict(db, election)
 
 
 @api.op("POST", "/elections/{election_id:int}/candidates", "nominateCandidate",
         summary="A member organization in good standing nominates a candidate (its delegate, "
                 "or staff with organization_id), within the nomination window",
-        roles=["delegate", "board", "committee"], request=NOMINATION, response=CANDIDACY,
-        status=201, errors=[404, 409], params=[ELECTION_ID])
-async def nominate(request: Request) -> Response:
-    principal = await require(request, "delegate", *STEWARDS)
-    election_id = path_int(request, "election_id")
-    body = await read_json(request, NOMINATION)
-    if principal.kind == "delegate" and "organization_id" in body:
-        raise errors.Forbidden("A delegate nominates for its own organization only.")
-    if principal.kind != "delegate" and "organization_id" not in body:
+        roles=NOMINATORS, request=NOMINATION, response=CANDIDACY, status=201,
+        errors=[404, 409], params=[ELECTION_ID])
+def nominate(db: Session, who: Principal, body: dict[str, Any],
+             election_id: int) -> dict[str, Any]:
+    election = services.get_election(db, election_id)
+    organization_id = body.get("organization_id")
+    if who.kind == "delegate" and who.delegate_id is not None:
+        if organization_id is not None:
+            raise errors.Forbidden("A delegate nominates for its own organization only.")
+        check_visible(db, who, election.assembly_id)
+        organization_id = active_delegate(db, who.delegate_id).organization_id
+    elif organization_id is None:
         raise errors.InvalidInput("%(field)s is required.", field="organization_id")
-
-    def work(db: Session) -> dict[str, Any]:
-        election = services.get_election(db, election_id)
-        organization_id = body.get("organization_id")
-        if principal.kind == "delegate" and principal.delegate_id is not None:
-            delegate = active_delegate(db, principal.delegate_id)
-            visible_assembly(db, principal, election.assembly_id)
-            organization_id = delegate.organization_id
-        return candidacy_dict(services.nominate(
-            db, election_id, int(organization_id or 0), body["name"], body.get("gender"),
-            actor_name(principal), utcnow()))
-
-    return ok(await in_db(request, work, write=True), status=201)
+    return candidacy_dict(services.nominate(db, election_id, int(organization_id),
+                                            body["name"], body.get("gender"), actor(who),
+                                            utcnow()))
 
 
 @api.op("POST", "/candidates/{candidacy_id:int}/accept", "acceptCandidacy",
         summary="Record that the candidate accepted the nomination (only accepted candidates "
                 "are on the ballot)", roles=STEWARDS, response=CANDIDACY, errors=[404, 409],
         params=[CANDIDACY_ID])
-async def accept(request: Request) -> Response:
-    principal = await require(request, *STEWARDS)
-    candidacy_id = path_int(request, "candidacy_id")
-    return ok(await in_db(request, lambda db: candidacy_dict(services.accept(
-        db, candidacy_id, actor_name(principal), utcnow())), write=True))
+def accept(db: Session, who: Principal, candidacy_id: int) -> dict[str, Any]:
+    return candidacy_dict(services.accept(db, candidacy_id, actor(who), utcnow()))
 
 
 @api.op("POST", "/elections/{election_id:int}/poll", "createElectionPoll",
         summary="Close the nominations and create the election poll over the accepted "
                 "candidates (each organization marks up to as many as there are seats)",
         roles=BOARD, response=ELECTION, status=201, errors=[404, 409], params=[ELECTION_ID])
-async def create_poll(request: Request) -> Response:
-    principal = await require(request, *BOARD)
-    election_id = path_int(request, "election_id")
-
-    def work(db: Session) -> dict[str, Any]:
-        services.create_poll(db, election_id, actor_name(principal), utcnow())
-        return election_dict(db, services.get_election(db, election_id))
-
-    return ok(await in_db(request, work, write=True), status=201)
+def create_poll(db: Session, who: Principal, election_id: int) -> dict[str, Any]:
+    services.create_poll(db, election_id, actor(who), utcnow())
+    return election_dict(db, services.get_election(db, election_id))

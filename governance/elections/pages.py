@@ -15,20 +15,18 @@ from starlette.routing import Route
 from ballots.seat_rules import UNFILLED_RULES
 from governance import errors
 from governance.assemblies.assemblies import get_assembly
-from governance.auth.current import require
+from governance.auth import roles
+from governance.auth.roles import Principal, actor
 from governance.db import utcnow
 from governance.elections import presenting, services
-from governance.elections.api import BOARD, STEWARDS, api
-from governance.floor.api import actor_name
 from governance.organizations.countries import REGION_NAMES
 from governance.organizations.models import REGIONS, Organization
 from governance.web.api import path_int
-from governance.web.forms import in_db, read_form, text
+from governance.web.forms import read_form, text
 from governance.web.templating import render
+from governance.web.transaction import in_transaction
 
-READERS = ("board", "committee", "auditor")
-
-__all__ = ["api", "routes"]
+BOARD, STEWARDS, READERS = roles.BOARD, roles.STEWARDS, roles.READERS
 
 
 def _list_context(db: Session, assembly_id: int) -> dict[str, Any]:
@@ -38,11 +36,11 @@ def _list_context(db: Session, assembly_id: int) -> dict[str, Any]:
 
 
 async def elections_page(request: Request) -> Response:
-    principal = await require(request, *READERS)
     assembly_id = path_int(request, "assembly_id")
-    context = await in_db(request, lambda db: _list_context(db, assembly_id))
-    return render(request, "elections/list.html", {**context,
-                                                   "board": principal.has_role(*BOARD)})
+    context = await in_transaction(request, lambda db, who: {
+        **_list_context(db, assembly_id), "board": who.has_role(*BOARD)},
+        roles=READERS, write=False)
+    return render(request, "elections/list.html", context)
 
 
 def _form_fields(form: Any) -> dict[str, Any]:
@@ -60,20 +58,19 @@ def _form_fields(form: Any) -> dict[str, Any]:
 
 
 async def election_create(request: Request) -> Response:
-    principal = await require(request, *BOARD)
     assembly_id = path_int(request, "assembly_id")
-    fields = _form_fields(await read_form(request))
-    election = await in_db(request, lambda db: services.create_election(
-        db, assembly_id, fields, actor_name(principal), utcnow()), write=True)
-    return RedirectResponse(request.url_for("election_page", election_id=election.id),
+    form = await read_form(request, check=False)
+    election_id = await in_transaction(request, lambda db, who: services.create_election(
+        db, assembly_id, _form_fields(form), actor(who), utcnow()).id,
+        roles=BOARD, write=True, form=form)
+    return RedirectResponse(request.url_for("election_page", election_id=election_id),
                             status_code=303)
 
 
 async def election_page(request: Request) -> Response:
-    principal = await require(request, *READERS)
     election_id = path_int(request, "election_id")
 
-    def load(db: Session) -> dict[str, Any]:
+    def load(db: Session, who: Principal) -> dict[str, Any]:
         election = services.get_election(db, election_id)
         candidates = services.candidacies(db, election.id)
         names = {services.option_key(c): f"{c.name} ({c.organization_name})"
@@ -88,22 +85,21 @@ async def election_page(request: Request) -> Response:
                 Organization.standing == "active").order_by(Organization.name))),
             "sentences": [presenting.seat_sentence(s, lambda k: names.get(k, k), cap)
                           for s in seats or []],
+            "board": who.has_role(*BOARD), "stewards": who.has_role(*STEWARDS),
         }
 
-    context = await in_db(request, load)
-    return render(request, "elections/election.html", {
-        **context, "board": principal.has_role(*BOARD),
-        "stewards": principal.has_role(*STEWARDS)})
+    context = await in_transaction(request, load, roles=READERS, write=False)
+    return render(request, "elections/election.html", context)
 
 
 async def election_action(request: Request) -> Response:
     """Nominate on an organization's behalf, record an acceptance, or create the poll."""
-    principal = await require(request, *STEWARDS)
     election_id = path_int(request, "election_id")
-    form = await read_form(request)
-    action, who, now = text(form, "action"), actor_name(principal), utcnow()
+    form = await read_form(request, check=False)
+    action, now = text(form, "action"), utcnow()
 
-    def work(db: Session) -> None:
+    def work(db: Session, principal: Principal) -> None:
+        who = actor(principal)
         if action == "nominate":
             organization = text(form, "organization_id")
             if not organization.isdigit():
@@ -117,7 +113,7 @@ async def election_action(request: Request) -> Response:
         else:
             raise errors.InvalidInput("Unknown action.", field="action")
 
-    await in_db(request, work, write=True)
+    await in_transaction(request, work, roles=STEWARDS, write=True, form=form)
     return RedirectResponse(request.url_for("election_page", election_id=election_id),
                             status_code=303)
 

@@ -7,13 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
-from starlette.requests import Request
 from starlette.responses import Response
 
 from governance import errors
 from governance.assemblies.delegates import active_delegate
-from governance.auth.current import require
-from governance.auth.services import Principal
+from governance.auth import roles
+from governance.auth.roles import Principal, actor
 from governance.db import utcnow
 from governance.floor import agenda, speakers
 from governance.floor.models import (
@@ -24,12 +23,13 @@ from governance.floor.models import (
     AgendaItem,
     Speaker,
 )
-from governance.web.api import ID, Operations, Param, ok, path_int, read_json
-from governance.web.forms import in_db
+from governance.polls.services import check_visible
+from governance.web.api import ID, Operations, Param
 
 api = Operations(tag="floor")
 
-CHAIR = ("board",)  # the secretariat (admin) may too
+CHAIR = roles.CHAIR
+DELEGATE_OR_CHAIR = ("delegate", *roles.CHAIR)  # a delegate for itself, the chair for anyone
 ASSEMBLY_ID = Param("assembly_id", "path", ID)
 ITEM_ID = Param("item_id", "path", ID)
 SPEAKER_ID = Param("speaker_id", "path", ID)
@@ -145,207 +145,129 @@ def speakers_dict(listed: speakers.SpeakersList, now: datetime) -> dict[str, Any
             "heard": [speaker_dict(s) for s in listed.heard]}
 
 
-def visible_assembly(db: Session, principal: Principal, assembly_id: int) -> None:
-    """A delegate sees the floor of its own assembly only; to it, others do not exist."""
-    if principal.kind == "delegate" and principal.delegate_id is not None and (
-            active_delegate(db, principal.delegate_id).assembly_id != assembly_id):
-        raise errors.NotFound("There is no assembly number %(id)s.", id=assembly_id)
-
-
-def actor_name(principal: Principal) -> str:
-    if principal.kind == "delegate":
-        return f"delegate:{principal.delegate_id}"
-    return f"staff:{principal.name}"
-
-
 @api.op("GET", "/assemblies/{assembly_id:int}/agenda", "getAgenda",
         summary="The agenda: items in order, their states, whether it was adopted, the rules "
-                "of debate", roles=["any"], response=AGENDA, errors=[404],
+                "of debate", roles=roles.ANYONE, response=AGENDA, errors=[404],
         params=[ASSEMBLY_ID])
-async def get_agenda(request: Request) -> Response:
-    principal = await require(request)
-    assembly_id = path_int(request, "assembly_id")
-
-    def load(db: Session) -> dict[str, Any]:
-        visible_assembly(db, principal, assembly_id)
-        return agenda_dict(agenda.get_agenda(db, assembly_id))
-
-    return ok(await in_db(request, load))
+def get_agenda(db: Session, who: Principal, assembly_id: int) -> dict[str, Any]:
+    check_visible(db, who, assembly_id)
+    return agenda_dict(agenda.get_agenda(db, assembly_id))
 
 
 @api.op("POST", "/assemblies/{assembly_id:int}/agenda/items", "addAgendaItem",
         summary="Add an item at the end of the agenda (until the agenda is put to the vote)",
         roles=CHAIR, request=NEW_ITEM, response=ITEM, status=201, errors=[404, 409],
         params=[ASSEMBLY_ID])
-async def add_item(request: Request) -> Response:
-    principal = await require(request, *CHAIR)
-    assembly_id = path_int(request, "assembly_id")
-    body = await read_json(request, NEW_ITEM)
-    return ok(await in_db(request, lambda db: item_dict(agenda.add_item(
-        db, assembly_id, body, actor_name(principal), utcnow())), write=True), status=201)
+def add_item(db: Session, who: Principal, body: dict[str, Any],
+             assembly_id: int) -> dict[str, Any]:
+    return item_dict(agenda.add_item(db, assembly_id, body, actor(who), utcnow()))
 
 
 @api.op("PATCH", "/agenda-items/{item_id:int}", "changeAgendaItem",
         summary="Change an item's title, kind, duration or motion, or move it (position)",
         roles=CHAIR, request=CHANGE_ITEM, response=ITEM, errors=[404, 409], params=[ITEM_ID])
-async def change_item(request: Request) -> Response:
-    principal = await require(request, *CHAIR)
-    item_id = path_int(request, "item_id")
-    body = await read_json(request, CHANGE_ITEM)
-    return ok(await in_db(request, lambda db: item_dict(agenda.change_item(
-        db, item_id, body, actor_name(principal), utcnow())), write=True))
+def change_item(db: Session, who: Principal, body: dict[str, Any],
+                item_id: int) -> dict[str, Any]:
+    return item_dict(agenda.change_item(db, item_id, body, actor(who), utcnow()))
 
 
 @api.op("DELETE", "/agenda-items/{item_id:int}", "removeAgendaItem",
         summary="Remove an item (until the agenda is put to the vote)", roles=CHAIR,
         status=204, errors=[404, 409], params=[ITEM_ID])
-async def remove_item(request: Request) -> Response:
-    principal = await require(request, *CHAIR)
-    item_id = path_int(request, "item_id")
-    await in_db(request, lambda db: agenda.remove_item(db, item_id, actor_name(principal),
-                                                       utcnow()), write=True)
+def remove_item(db: Session, who: Principal, item_id: int) -> Response:
+    agenda.remove_item(db, item_id, actor(who), utcnow())
     return Response(status_code=204)
 
 
 @api.op("POST", "/assemblies/{assembly_id:int}/agenda/poll", "putAgendaToVote",
         summary="Create the poll that adopts the agenda (yes/no/abstain; open it as any poll)",
         roles=CHAIR, response=AGENDA, status=201, errors=[404, 409], params=[ASSEMBLY_ID])
-async def put_to_vote(request: Request) -> Response:
-    principal = await require(request, *CHAIR)
-    assembly_id = path_int(request, "assembly_id")
-
-    def work(db: Session) -> dict[str, Any]:
-        agenda.put_to_vote(db, assembly_id, actor_name(principal), utcnow())
-        return agenda_dict(agenda.get_agenda(db, assembly_id))
-
-    return ok(await in_db(request, work, write=True), status=201)
+def put_to_vote(db: Session, who: Principal, assembly_id: int) -> dict[str, Any]:
+    agenda.put_to_vote(db, assembly_id, actor(who), utcnow())
+    return agenda_dict(agenda.get_agenda(db, assembly_id))
 
 
 @api.op("POST", "/assemblies/{assembly_id:int}/agenda/next", "advanceAgenda",
         summary="The chair moves on: the current item is done and the next upcoming starts",
         roles=CHAIR, response=AGENDA, errors=[404, 409], params=[ASSEMBLY_ID])
-async def advance(request: Request) -> Response:
-    principal = await require(request, *CHAIR)
-    assembly_id = path_int(request, "assembly_id")
-
-    def work(db: Session) -> dict[str, Any]:
-        agenda.advance(db, assembly_id, actor_name(principal), utcnow())
-        return agenda_dict(agenda.get_agenda(db, assembly_id))
-
-    return ok(await in_db(request, work, write=True))
+def advance(db: Session, who: Principal, assembly_id: int) -> dict[str, Any]:
+    agenda.advance(db, assembly_id, actor(who), utcnow())
+    return agenda_dict(agenda.get_agenda(db, assembly_id))
 
 
 @api.op("POST", "/agenda-items/{item_id:int}/start", "startAgendaItem",
         summary="Make this item current (the current one is done)", roles=CHAIR,
         response=ITEM, errors=[404, 409], params=[ITEM_ID])
-async def start_item(request: Request) -> Response:
-    principal = await require(request, *CHAIR)
-    item_id = path_int(request, "item_id")
-    return ok(await in_db(request, lambda db: item_dict(agenda.start_item(
-        db, item_id, actor_name(principal), utcnow())), write=True))
+def start_item(db: Session, who: Principal, item_id: int) -> dict[str, Any]:
+    return item_dict(agenda.start_item(db, item_id, actor(who), utcnow()))
 
 
 @api.op("POST", "/agenda-items/{item_id:int}/postpone", "postponeAgendaItem",
         summary="Postpone an upcoming or current item", roles=CHAIR, response=ITEM,
         errors=[404, 409], params=[ITEM_ID])
-async def postpone_item(request: Request) -> Response:
-    principal = await require(request, *CHAIR)
-    item_id = path_int(request, "item_id")
-    return ok(await in_db(request, lambda db: item_dict(agenda.postpone_item(
-        db, item_id, actor_name(principal), utcnow())), write=True))
+def postpone_item(db: Session, who: Principal, item_id: int) -> dict[str, Any]:
+    return item_dict(agenda.postpone_item(db, item_id, actor(who), utcnow()))
 
 
 @api.op("PATCH", "/assemblies/{assembly_id:int}/floor-rules", "changeFloorRules",
         summary="Speaking time per speech and per point of order; alternation of speakers",
         roles=CHAIR, request=RULES, response=AGENDA, errors=[404], params=[ASSEMBLY_ID])
-async def change_rules(request: Request) -> Response:
-    principal = await require(request, *CHAIR)
-    assembly_id = path_int(request, "assembly_id")
-    body = await read_json(request, RULES)
-
-    def work(db: Session) -> dict[str, Any]:
-        speakers.set_rules(db, assembly_id, body, actor_name(principal), utcnow())
-        return agenda_dict(agenda.get_agenda(db, assembly_id))
-
-    return ok(await in_db(request, work, write=True))
+def change_rules(db: Session, who: Principal, body: dict[str, Any],
+                 assembly_id: int) -> dict[str, Any]:
+    speakers.set_rules(db, assembly_id, body, actor(who), utcnow())
+    return agenda_dict(agenda.get_agenda(db, assembly_id))
 
 
 @api.op("GET", "/agenda-items/{item_id:int}/speakers", "listSpeakers",
         summary="An item's list of speakers: who has the floor and until when, who waits in "
-                "order, who spoke and for how long", roles=["any"], response=SPEAKERS,
+                "order, who spoke and for how long", roles=roles.ANYONE, response=SPEAKERS,
         errors=[404], params=[ITEM_ID])
-async def list_speakers(request: Request) -> Response:
-    principal = await require(request)
-    item_id = path_int(request, "item_id")
-
-    def load(db: Session) -> dict[str, Any]:
-        listed = speakers.speakers_list(db, item_id)
-        visible_assembly(db, principal, listed.item.assembly_id)
-        return speakers_dict(listed, utcnow())
-
-    return ok(await in_db(request, load))
+def list_speakers(db: Session, who: Principal, item_id: int) -> dict[str, Any]:
+    listed = speakers.speakers_list(db, item_id)
+    check_visible(db, who, listed.item.assembly_id)
+    return speakers_dict(listed, utcnow())
 
 
 @api.op("POST", "/agenda-items/{item_id:int}/speakers", "requestFloor",
         summary="A delegate asks for the floor (or a point of order) on an item; the chair "
-                "adds a delegate with delegate_id", roles=["delegate", "board"],
+                "adds a delegate with delegate_id", roles=DELEGATE_OR_CHAIR,
         request=REQUEST, response=SPEAKER, status=201, errors=[404, 409], params=[ITEM_ID])
-async def request_floor(request: Request) -> Response:
-    principal = await require(request, "delegate", *CHAIR)
-    item_id = path_int(request, "item_id")
-    body = await read_json(request, REQUEST)
+def request_floor(db: Session, who: Principal, body: dict[str, Any],
+                  item_id: int) -> dict[str, Any]:
     kind = body.get("kind", "speech")
-    if principal.kind == "delegate":
+    if who.kind == "delegate" and who.delegate_id is not None:
         if "delegate_id" in body:
             raise errors.Forbidden("A delegate asks for the floor for itself only.")
-        delegate_id = principal.delegate_id
-    elif "delegate_id" not in body:
-        raise errors.InvalidInput("%(field)s is required.", field="delegate_id")
-    else:
-        delegate_id = body["delegate_id"]
-
-    def work(db: Session) -> dict[str, Any]:
-        own = active_delegate(db, delegate_id).assembly_id if principal.kind == "delegate" \
-            else None
+        own = active_delegate(db, who.delegate_id).assembly_id
         return speaker_dict(speakers.request_floor(
-            db, item_id, delegate_id, kind, actor_name(principal), utcnow(), assembly_id=own))
-
-    return ok(await in_db(request, work, write=True), status=201)
+            db, item_id, who.delegate_id, kind, actor(who), utcnow(), assembly_id=own))
+    if "delegate_id" not in body:
+        raise errors.InvalidInput("%(field)s is required.", field="delegate_id")
+    return speaker_dict(speakers.request_floor(db, item_id, body["delegate_id"], kind,
+                                               actor(who), utcnow()))
 
 
 @api.op("POST", "/speakers/{speaker_id:int}/withdraw", "withdrawSpeaker",
         summary="Take a waiting request off the list (a delegate: its own only)",
-        roles=["delegate", "board"], response=SPEAKER, errors=[404, 409],
-        params=[SPEAKER_ID])
-async def withdraw(request: Request) -> Response:
-    principal = await require(request, "delegate", *CHAIR)
-    speaker_id = path_int(request, "speaker_id")
-    own = principal.delegate_id if principal.kind == "delegate" else None
-    return ok(await in_db(request, lambda db: speaker_dict(speakers.withdraw(
-        db, speaker_id, actor_name(principal), utcnow(), delegate_id=own)), write=True))
+        roles=DELEGATE_OR_CHAIR, response=SPEAKER, errors=[404, 409], params=[SPEAKER_ID])
+def withdraw(db: Session, who: Principal, speaker_id: int) -> dict[str, Any]:
+    own = who.delegate_id if who.kind == "delegate" else None
+    return speaker_dict(speakers.withdraw(db, speaker_id, actor(who), utcnow(),
+                                          delegate_id=own))
 
 
 @api.op("POST", "/agenda-items/{item_id:int}/speakers/next", "callNextSpeaker",
         summary="Give the floor to the next in order (whoever was speaking is done); the "
                 "list as it now stands", roles=CHAIR, response=SPEAKERS, errors=[404, 409],
         params=[ITEM_ID])
-async def call_next(request: Request) -> Response:
-    principal = await require(request, *CHAIR)
-    item_id = path_int(request, "item_id")
-
-    def work(db: Session) -> dict[str, Any]:
-        now = utcnow()
-        speakers.call_next(db, item_id, actor_name(principal), now)
-        return speakers_dict(speakers.speakers_list(db, item_id), now)
-
-    return ok(await in_db(request, work, write=True))
+def call_next(db: Session, who: Principal, item_id: int) -> dict[str, Any]:
+    now = utcnow()
+    speakers.call_next(db, item_id, actor(who), now)
+    return speakers_dict(speakers.speakers_list(db, item_id), now)
 
 
 @api.op("POST", "/agenda-items/{item_id:int}/speakers/end", "endSpeech",
         summary="The current speaker's time ends", roles=CHAIR, response=SPEAKER,
         errors=[404, 409], params=[ITEM_ID])
-async def end_speech(request: Request) -> Response:
-    principal = await require(request, *CHAIR)
-    item_id = path_int(request, "item_id")
-    return ok(await in_db(request, lambda db: speaker_dict(speakers.end_speech(
-        db, item_id, actor_name(principal), utcnow())), write=True))
+def end_speech(db: Session, who: Principal, item_id: int) -> dict[str, Any]:
+    return speaker_dict(speakers.end_speech(db, item_id, actor(who), utcnow()))

@@ -14,21 +14,19 @@ from starlette.routing import Route
 
 from governance import errors
 from governance.assemblies.assemblies import get_assembly
-from governance.assemblies.common import require_delegate
 from governance.assemblies.delegates import active_delegate
-from governance.auth.current import require
+from governance.auth import roles
+from governance.auth.roles import Principal, actor
 from governance.db import utcnow
 from governance.floor import agenda, speakers
-from governance.floor.api import CHAIR, actor_name, api
 from governance.floor.models import ALTERNATIONS, ITEM_KINDS
 from governance.polls.services import present_delegates
 from governance.web.api import path_int
-from governance.web.forms import in_db, read_form, text
+from governance.web.forms import read_form, text
 from governance.web.templating import render
+from governance.web.transaction import in_transaction
 
-READERS = ("board", "committee", "auditor")
-
-__all__ = ["api", "routes"]
+CHAIR, READERS = roles.CHAIR, roles.READERS
 
 
 def _whole(form: Any, name: str) -> int:
@@ -48,38 +46,38 @@ def _to_item(request: Request, item_id: int) -> Response:
 
 
 async def agenda_page(request: Request) -> Response:
-    principal = await require(request, *READERS)
     assembly_id = path_int(request, "assembly_id")
 
-    def load(db: Session) -> dict[str, Any]:
-        return {"assembly": get_assembly(db, assembly_id),
+    def load(db: Session, who: Principal) -> dict[str, Any]:
+        return {"assembly": get_assembly(db, assembly_id), "chair": who.has_role(*CHAIR),
                 "agenda": agenda.get_agenda(db, assembly_id)}
 
-    context = await in_db(request, load)
+    context = await in_transaction(request, load, roles=READERS, write=False)
     return render(request, "floor/agenda.html", {
-        **context, "chair": principal.has_role(*CHAIR), "kinds": ITEM_KINDS,
-        "alternations": ALTERNATIONS})
+        **context, "kinds": ITEM_KINDS, "alternations": ALTERNATIONS})
 
 
 async def agenda_add(request: Request) -> Response:
-    principal = await require(request, *CHAIR)
     assembly_id = path_int(request, "assembly_id")
-    form = await read_form(request)
-    fields = {"title": text(form, "title"), "kind": text(form, "kind") or "other",
-              "duration_minutes": _whole(form, "duration_minutes")}
-    await in_db(request, lambda db: agenda.add_item(db, assembly_id, fields, actor_name(principal),
-                                                    utcnow()), write=True)
+    form = await read_form(request, check=False)
+
+    def work(db: Session, who: Principal) -> None:
+        fields = {"title": text(form, "title"), "kind": text(form, "kind") or "other",
+                  "duration_minutes": _whole(form, "duration_minutes")}
+        agenda.add_item(db, assembly_id, fields, actor(who), utcnow())
+
+    await in_transaction(request, work, roles=CHAIR, write=True, form=form)
     return _to_agenda(request, assembly_id)
 
 
 async def agenda_item_action(request: Request) -> Response:
     """Move up or down, remove, start or postpone one item (the form's `action`)."""
-    principal = await require(request, *CHAIR)
     item_id = path_int(request, "item_id")
-    action = text(await read_form(request), "action")
-    who, now = actor_name(principal), utcnow()
+    form = await read_form(request, check=False)
+    action, now = text(form, "action"), utcnow()
 
-    def work(db: Session) -> int:
+    def work(db: Session, principal: Principal) -> int:
+        who = actor(principal)
         item = agenda.get_item(db, item_id)
         assembly_id = item.assembly_id
         if action in ("up", "down"):
@@ -95,36 +93,37 @@ async def agenda_item_action(request: Request) -> Response:
             raise errors.InvalidInput("Unknown action.", field="action")
         return assembly_id
 
-    return _to_agenda(request, await in_db(request, work, write=True))
+    return _to_agenda(request, await in_transaction(request, work, roles=CHAIR, write=True,
+                                                     form=form))
 
 
 async def agenda_vote(request: Request) -> Response:
-    principal = await require(request, *CHAIR)
     assembly_id = path_int(request, "assembly_id")
-    await read_form(request)
-    poll = await in_db(request, lambda db: agenda.put_to_vote(
-        db, assembly_id, actor_name(principal), utcnow()), write=True)
-    return RedirectResponse(request.url_for("poll_page", poll_id=poll.id), status_code=303)
+    form = await read_form(request, check=False)
+    poll_id = await in_transaction(request, lambda db, who: agenda.put_to_vote(
+        db, assembly_id, actor(who), utcnow()).id, roles=CHAIR, write=True, form=form)
+    return RedirectResponse(request.url_for("poll_page", poll_id=poll_id), status_code=303)
 
 
 async def agenda_next(request: Request) -> Response:
-    principal = await require(request, *CHAIR)
     assembly_id = path_int(request, "assembly_id")
-    await read_form(request)
-    await in_db(request, lambda db: agenda.advance(db, assembly_id, actor_name(principal),
-                                                   utcnow()), write=True)
+    form = await read_form(request, check=False)
+    await in_transaction(request, lambda db, who: agenda.advance(
+        db, assembly_id, actor(who), utcnow()), roles=CHAIR, write=True, form=form)
     return _to_agenda(request, assembly_id)
 
 
 async def floor_rules_save(request: Request) -> Response:
-    principal = await require(request, *CHAIR)
     assembly_id = path_int(request, "assembly_id")
-    form = await read_form(request)
-    fields = {"speech_seconds": _whole(form, "speech_seconds"),
-              "point_of_order_seconds": _whole(form, "point_of_order_seconds"),
-              "alternation": text(form, "alternation")}
-    await in_db(request, lambda db: speakers.set_rules(db, assembly_id, fields,
-                                                       actor_name(principal), utcnow()), write=True)
+    form = await read_form(request, check=False)
+
+    def work(db: Session, who: Principal) -> None:
+        fields = {"speech_seconds": _whole(form, "speech_seconds"),
+                  "point_of_order_seconds": _whole(form, "point_of_order_seconds"),
+                  "alternation": text(form, "alternation")}
+        speakers.set_rules(db, assembly_id, fields, actor(who), utcnow())
+
+    await in_transaction(request, work, roles=CHAIR, write=True, form=form)
     return _to_agenda(request, assembly_id)
 
 
@@ -136,27 +135,26 @@ def _item_context(db: Session, item_id: int) -> dict[str, Any]:
 
 
 async def speakers_page(request: Request) -> Response:
-    principal = await require(request, *READERS)
     item_id = path_int(request, "item_id")
 
-    def load(db: Session) -> dict[str, Any]:
+    def load(db: Session, who: Principal) -> dict[str, Any]:
         context = _item_context(db, item_id)
         context["delegates"] = present_delegates(db, context["item"].assembly_id)
+        context["chair"] = who.has_role(*CHAIR)
         return context
 
-    context = await in_db(request, load)
-    return render(request, "floor/speakers.html", {**context,
-                                                   "chair": principal.has_role(*CHAIR)})
+    context = await in_transaction(request, load, roles=READERS, write=False)
+    return render(request, "floor/speakers.html", context)
 
 
 async def speakers_action(request: Request) -> Response:
     """The chair's console: next speaker, end of a speech, add a delegate, withdraw one."""
-    principal = await require(request, *CHAIR)
     item_id = path_int(request, "item_id")
-    form = await read_form(request)
-    action, who, now = text(form, "action"), actor_name(principal), utcnow()
+    form = await read_form(request, check=False)
+    action, now = text(form, "action"), utcnow()
 
-    def work(db: Session) -> None:
+    def work(db: Session, principal: Principal) -> None:
+        who = actor(principal)
         if action == "next":
             speakers.call_next(db, item_id, who, now)
         elif action == "end":
@@ -168,15 +166,14 @@ async def speakers_action(request: Request) -> Response:
         else:
             raise errors.InvalidInput("Unknown action.", field="action")
 
-    await in_db(request, work, write=True)
+    await in_transaction(request, work, roles=CHAIR, write=True, form=form)
     return _to_item(request, item_id)
 
 
 async def projector(request: Request) -> Response:
-    await require(request, *READERS)
     assembly_id = path_int(request, "assembly_id")
 
-    def load(db: Session) -> dict[str, Any]:
+    def load(db: Session, _who: Principal) -> dict[str, Any]:
         current = agenda.get_agenda(db, assembly_id)
         context: dict[str, Any] = {"assembly": get_assembly(db, assembly_id),
                                    "agenda": current, "listed": None, "remaining": None}
@@ -184,7 +181,8 @@ async def projector(request: Request) -> Response:
             context.update(_item_context(db, current.current.id))
         return context
 
-    return render(request, "floor/projector.html", await in_db(request, load))
+    return render(request, "floor/projector.html",
+                  await in_transaction(request, load, roles=READERS, write=False))
 
 
 def _delegate_context(db: Session, delegate_id: int) -> dict[str, Any]:
@@ -202,19 +200,18 @@ def _delegate_context(db: Session, delegate_id: int) -> dict[str, Any]:
 
 
 async def delegate_floor(request: Request) -> Response:
-    delegate_id = await require_delegate(request)
-    context = await in_db(request, lambda db: _delegate_context(db, delegate_id))
+    context = await in_transaction(request, lambda db, who: _delegate_context(
+        db, who.delegate_id), roles=roles.DELEGATE, write=False)
     return render(request, "floor/delegate.html", context)
 
 
 async def delegate_floor_action(request: Request) -> Response:
     """A delegate asks for the floor or a point of order on the current item, or withdraws."""
-    delegate_id = await require_delegate(request)
-    form = await read_form(request)
+    form = await read_form(request, check=False)
     action, now = text(form, "action"), utcnow()
-    who = f"delegate:{delegate_id}"
 
-    def work(db: Session) -> None:
+    def work(db: Session, principal: Principal) -> None:
+        delegate_id, who = principal.delegate_id, actor(principal)
         delegate = active_delegate(db, delegate_id)
         if action == "withdraw":
             speakers.withdraw(db, _whole(form, "speaker_id"), who, now, delegate_id=delegate_id)
@@ -222,7 +219,7 @@ async def delegate_floor_action(request: Request) -> Response:
         speakers.request_floor(db, _whole(form, "item_id"), delegate_id, action, who, now,
                                assembly_id=delegate.assembly_id)
 
-    await in_db(request, work, write=True)
+    await in_transaction(request, work, roles=roles.DELEGATE, write=True, form=form)
     return RedirectResponse(request.url_for("delegate_floor"), status_code=303)
 
 

@@ -9,22 +9,21 @@ import json
 from typing import Any
 
 from sqlalchemy.orm import Session
-from starlette.requests import Request
 from starlette.responses import Response
 
 from ballots.minutes import package_zip_bytes
 from governance import errors, i18n
-from governance.auth.current import require
+from governance.auth import roles
+from governance.auth.roles import Principal, actor
 from governance.db import utcnow
-from governance.floor.api import actor_name
 from governance.minutes import services
 from governance.minutes.models import Minutes
-from governance.web.api import ID, Operations, Param, ok, path_int, read_json
-from governance.web.forms import in_db
+from governance.settings import Settings
+from governance.web.api import ID, Operations, Param
 
 api = Operations(tag="minutes")
 
-BOARD = ("board",)
+BOARD = roles.BOARD
 ASSEMBLY_ID = Param("assembly_id", "path", ID)
 
 DRAW_UP: dict[str, Any] = {
@@ -69,39 +68,29 @@ def minutes_dict(db: Session, minutes: Minutes) -> dict[str, Any]:
         summary="Draw up the minutes (PDF and HTML) and sign them with the assembly key; "
                 "refused while a poll is open", roles=BOARD, request=DRAW_UP, response=MINUTES,
         status=201, errors=[404, 409], params=[ASSEMBLY_ID])
-async def draw_up(request: Request) -> Response:
-    principal = await require(request, *BOARD)
-    assembly_id = path_int(request, "assembly_id")
-    body = await read_json(request, DRAW_UP)
+def draw_up(db: Session, who: Principal, body: dict[str, Any], settings: Settings,
+            assembly_id: int) -> dict[str, Any]:
     language = body.get("language", "es")
-    settings = request.app.state.settings
-
-    def work(db: Session) -> dict[str, Any]:
-        i18n.set_language(language)
-        return minutes_dict(db, services.draw_up(db, settings, assembly_id, language,
-                                                 actor_name(principal), utcnow()))
-
-    return ok(await in_db(request, work, write=True), status=201)
+    i18n.set_language(language)
+    return minutes_dict(db, services.draw_up(db, settings, assembly_id, language, actor(who),
+                                             utcnow()))
 
 
 @api.op("GET", "/assemblies/{assembly_id:int}/minutes", "getMinutes",
         summary="The latest signed minutes of an assembly: the statement, its signature, the "
-                "co-signatures (public: the archive publishes them)", response=MINUTES,
-        errors=[404], params=[ASSEMBLY_ID])
-async def get(request: Request) -> Response:
-    assembly_id = path_int(request, "assembly_id")
-    return ok(await in_db(request, lambda db: minutes_dict(db, services.latest(db, assembly_id))))
+                "co-signatures (public: the archive publishes them)", roles=roles.PUBLIC,
+        response=MINUTES, errors=[404], params=[ASSEMBLY_ID])
+def get(db: Session, assembly_id: int) -> dict[str, Any]:
+    return minutes_dict(db, services.latest(db, assembly_id))
 
 
 @api.op("GET", "/assemblies/{assembly_id:int}/minutes.zip", "downloadMinutes",
         summary="The signed minutes as a package (minutes.json, its signature, the key, the PDF "
                 "and HTML, the co-signatures) that `asamblea verify` checks offline",
-        response_type="application/zip", errors=[404, 409], params=[ASSEMBLY_ID])
-async def download(request: Request) -> Response:
-    assembly_id = path_int(request, "assembly_id")
-    settings = request.app.state.settings
-    data = await in_db(request, lambda db: package_zip_bytes(
-        services.package(db, settings, assembly_id)))
+        roles=roles.PUBLIC, response_type="application/zip", errors=[404, 409],
+        params=[ASSEMBLY_ID])
+def download(db: Session, settings: Settings, assembly_id: int) -> Response:
+    data = package_zip_bytes(services.package(db, settings, assembly_id))
     return Response(data, media_type="application/zip", headers={
         "Content-Disposition": f'attachment; filename="minutes-{assembly_id}.zip"'})
 
@@ -111,19 +100,12 @@ async def download(request: Request) -> Response:
                 "(the president, the secretary); kept only if it verifies", roles=BOARD,
         request=COSIGNATURE, response=MINUTES, status=201, errors=[404, 409],
         params=[ASSEMBLY_ID])
-async def cosign(request: Request) -> Response:
-    principal = await require(request, *BOARD)
-    assembly_id = path_int(request, "assembly_id")
-    body = await read_json(request, COSIGNATURE)
+def cosign(db: Session, who: Principal, body: dict[str, Any],
+           assembly_id: int) -> dict[str, Any]:
     try:
         signature = base64.b64decode(body["signature"], validate=True)
     except (binascii.Error, ValueError):
         raise errors.InvalidInput("The signature is not base64.", field="signature") from None
-
-    def work(db: Session) -> dict[str, Any]:
-        services.add_cosignature(db, assembly_id, body["name"],
-                                 body["public_key_pem"].encode(), signature,
-                                 actor_name(principal), utcnow())
-        return minutes_dict(db, services.latest(db, assembly_id))
-
-    return ok(await in_db(request, work, write=True), status=201)
+    services.add_cosignature(db, assembly_id, body["name"], body["public_key_pem"].encode(),
+                             signature, actor(who), utcnow())
+    return minutes_dict(db, services.latest(db, assembly_id))

@@ -11,12 +11,12 @@ from starlette.responses import Response
 
 from governance import errors, i18n
 from governance.auth.current import authenticate, require
-from governance.auth.services import Principal
+from governance.auth.roles import Principal
 from governance.motions import content, serialize, services
 from governance.motions.models import Motion
 from governance.motions.workflow import KINDS, STATUSES, TEXT_LANGUAGES
 from governance.web.api import Operations, Param, ok, read_json
-from governance.web.forms import in_db
+from governance.web.transaction import in_db
 
 api = Operations(tag="motions")
 

@@ -30,8 +30,9 @@ from governance.motions.workflow import (
     next_statuses,
 )
 from governance.web.errors import status_of
-from governance.web.forms import in_db, read_form, text
+from governance.web.forms import read_form, text
 from governance.web.templating import render
+from governance.web.transaction import in_db
 
 READERS = ("board", "committee", "auditor")
 

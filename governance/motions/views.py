@@ -28,8 +28,9 @@ from governance.motions.pages import (
 from governance.motions.workflow import KINDS, STATUSES
 from governance.web.api import path_int
 from governance.web.errors import status_of
-from governance.web.forms import in_db, read_form, text
+from governance.web.forms import read_form, text
 from governance.web.templating import render
+from governance.web.transaction import in_db
 
 __all__ = ["api", "routes"]
 

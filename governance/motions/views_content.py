@@ -17,7 +17,8 @@ from governance.motions.api import WRITERS, actor
 from governance.motions.pages import act, manage_page, message, to_manage
 from governance.web.api import path_int
 from governance.web.errors import status_of
-from governance.web.forms import in_db, read_form, text
+from governance.web.forms import read_form, text
+from governance.web.transaction import in_db
 
 
 def _number(form: FormData, name: str = "number") -> int:

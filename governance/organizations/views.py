@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from governance import errors, i18n
 from governance.auth.current import require
-from governance.auth.services import Principal
+from governance.auth.roles import Principal
 from governance.organizations import importer, services
 from governance.organizations.countries import REGION_NAMES, country_name
 from governance.organizations.models import KINDS, REGIONS, STANDINGS
@@ -26,8 +26,9 @@ from governance.web.api import (
     read_body,
     read_json,
 )
-from governance.web.forms import in_db, read_form
+from governance.web.forms import read_form
 from governance.web.templating import render
+from governance.web.transaction import in_db
 
 api = Operations(tag="organizations")
 

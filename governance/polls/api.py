@@ -5,26 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import Response
+from sqlalchemy.orm import Session
 
 from ballots.polls import MAJORITIES, METHODS
-from governance import errors
-from governance.assemblies import services as assemblies
-from governance.assemblies.common import require_delegate
-from governance.auth.current import require
-from governance.auth.services import Principal
+from governance.auth import roles
+from governance.auth.roles import Principal, actor
 from governance.db import utcnow
 from governance.polls import services
 from governance.polls.models import Poll
 from governance.results.services import sealer
-from governance.web.api import ID, Operations, Param, ok, path_int, read_json
-from governance.web.forms import in_db
+from governance.settings import Settings
+from governance.web.api import ID, Operations, Param
 
 api = Operations(tag="polls")
 
-CHAIR = ("board",)  # the secretariat (admin) may too
-TELLERS = ("committee",)
 POLL_ID = Param("poll_id", "path", ID)
 
 RULES: dict[str, Any] = {
@@ -115,23 +109,6 @@ STATUS: dict[str, Any] = {
 }
 
 
-def check_visible(db: Any, principal: Principal, assembly_id: int, poll_id: int | None = None,
-                  ) -> None:
-    """A delegate sees the polls of its own assembly only; to it, others do not exist."""
-    if principal.kind != "delegate" or principal.delegate_id is None:
-        return
-    if assemblies.active_delegate(db, principal.delegate_id).assembly_id != assembly_id:
-        if poll_id is None:
-            raise errors.NotFound("There is no assembly number %(id)s.", id=assembly_id)
-        raise errors.NotFound("There is no poll number %(id)s.", id=poll_id)
-
-
-def visible_poll(db: Any, principal: Principal, poll_id: int) -> Poll:
-    poll = services.get_poll(db, poll_id)
-    check_visible(db, principal, poll.assembly_id, poll_id)
-    return poll
-
-
 def poll_dict(poll: Poll) -> dict[str, Any]:
     return {
         "id": poll.id, "assembly_id": poll.assembly_id, "title": poll.title,
@@ -156,102 +133,65 @@ def status_dict(poll: Poll, turnout: services.Turnout) -> dict[str, Any]:
 
 
 @api.op("POST", "/polls", "createPoll", summary="Create a poll (a draft) in an assembly",
-        roles=CHAIR, request=CREATE, response=POLL, status=201, errors=[404, 409])
-async def create(request: Request) -> Response:
-    principal = await require(request, *CHAIR)
-    body = await read_json(request, CREATE)
-    poll = await in_db(request, lambda db: poll_dict(services.create_poll(
-        db, body["assembly_id"], body, f"staff:{principal.name}", utcnow())), write=True)
-    return ok(poll, status=201)
+        roles=roles.CHAIR, request=CREATE, response=POLL, status=201, errors=[404, 409])
+def create(db: Session, who: Principal, body: dict[str, Any]) -> dict[str, Any]:
+    return poll_dict(services.create_poll(db, body["assembly_id"], body, actor(who), utcnow()))
 
 
-@api.op("GET", "/polls/{poll_id:int}", "getPoll", summary="Read a poll", roles=["any"],
+@api.op("GET", "/polls/{poll_id:int}", "getPoll", summary="Read a poll", roles=roles.ANYONE,
         response=POLL, errors=[404], params=[POLL_ID])
-async def get(request: Request) -> Response:
-    principal = await require(request)
-    poll_id = path_int(request, "poll_id")
-    return ok(await in_db(request, lambda db: poll_dict(visible_poll(db, principal, poll_id))))
+def get(db: Session, who: Principal, poll_id: int) -> dict[str, Any]:
+    return poll_dict(services.visible_poll(db, who, poll_id))
 
 
 @api.op("GET", "/assemblies/{assembly_id:int}/polls", "listPolls",
-        summary="The polls of an assembly", roles=["any"], errors=[404],
+        summary="The polls of an assembly", roles=roles.ANYONE, errors=[404],
         params=[Param("assembly_id", "path", ID)],
         response={"type": "object", "properties": {"polls": {"type": "array", "items": POLL}}})
-async def list_(request: Request) -> Response:
-    principal = await require(request)
-    assembly_id = path_int(request, "assembly_id")
-
-    def load(db: Any) -> list[dict[str, Any]]:
-        assemblies.get_assembly(db, assembly_id)
-        check_visible(db, principal, assembly_id)
-        return [poll_dict(p) for p in services.list_polls(db, assembly_id)]
-
-    return ok({"polls": await in_db(request, load)})
+def list_(db: Session, who: Principal, assembly_id: int) -> dict[str, Any]:
+    return {"polls": [poll_dict(p) for p in services.visible_polls(db, who, assembly_id)]}
 
 
 @api.op("POST", "/polls/{poll_id:int}/open", "openPoll", summary="Open a poll for voting",
-        roles=CHAIR, response=POLL, errors=[404, 409], params=[POLL_ID])
-async def open_(request: Request) -> Response:
-    principal = await require(request, *CHAIR)
-    poll_id = path_int(request, "poll_id")
-    return ok(await in_db(request, lambda db: poll_dict(services.open_poll(
-        db, poll_id, f"staff:{principal.name}", utcnow())), write=True))
+        roles=roles.CHAIR, response=POLL, errors=[404, 409], params=[POLL_ID])
+def open_(db: Session, who: Principal, poll_id: int) -> dict[str, Any]:
+    return poll_dict(services.open_poll(db, poll_id, actor(who), utcnow()))
 
 
 @api.op("POST", "/polls/{poll_id:int}/close", "closePoll",
         summary="Close a poll: tally, outcome, ledger root and signature",
-        roles=CHAIR, response=POLL, errors=[404, 409], params=[POLL_ID])
-async def close(request: Request) -> Response:
-    principal = await require(request, *CHAIR)
-    poll_id = path_int(request, "poll_id")
-    seal = sealer(request.app.state.settings)
-    return ok(await in_db(request, lambda db: poll_dict(services.close_poll(
-        db, seal, poll_id, f"staff:{principal.name}", utcnow())), write=True))
+        roles=roles.CHAIR, response=POLL, errors=[404, 409], params=[POLL_ID])
+def close(db: Session, who: Principal, settings: Settings, poll_id: int) -> dict[str, Any]:
+    return poll_dict(services.close_poll(db, sealer(settings), poll_id, actor(who), utcnow()))
 
 
 @api.op("POST", "/polls/{poll_id:int}/ballots", "castBallot",
         summary="Cast the ballot of the delegate's organization, or with organization_id of "
                 "an organization whose proxy it holds; returns the receipt",
-        roles=["delegate"], request=BALLOT, response=RECEIPT, status=201,
+        roles=roles.DELEGATE, request=BALLOT, response=RECEIPT, status=201,
         errors=[404, 409], params=[POLL_ID])
-async def cast(request: Request) -> Response:
-    delegate_id = await require_delegate(request)
-    poll_id = path_int(request, "poll_id")
-    body = await read_json(request, BALLOT)
+def cast(db: Session, who: Principal, body: dict[str, Any], poll_id: int) -> dict[str, Any]:
     organization_id = body.pop("organization_id", None)
-    ballot = await in_db(request, lambda db: receipt_dict(services.cast_ballot(
-        db, poll_id, delegate_id=delegate_id, organization_id=organization_id, payload=body,
-        now=utcnow())), write=True)
-    return ok(ballot, status=201)
+    return receipt_dict(services.cast_ballot(
+        db, poll_id, delegate_id=who.delegate_id, organization_id=organization_id,
+        payload=body, now=utcnow()))
 
 
 @api.op("POST", "/polls/{poll_id:int}/teller-ballots", "enterTellerBallot",
         summary="A teller enters the ballot of a present delegate who has no device",
-        roles=TELLERS, request=TELLER_BALLOT, response=RECEIPT, status=201,
+        roles=roles.TELLERS, request=TELLER_BALLOT, response=RECEIPT, status=201,
         errors=[404, 409], params=[POLL_ID])
-async def teller(request: Request) -> Response:
-    principal = await require(request, *TELLERS)
-    poll_id = path_int(request, "poll_id")
-    body = await read_json(request, TELLER_BALLOT)
+def teller(db: Session, who: Principal, body: dict[str, Any], poll_id: int) -> dict[str, Any]:
     delegate_id = body.pop("delegate_id")
     organization_id = body.pop("organization_id", None)
-    ballot = await in_db(request, lambda db: receipt_dict(services.cast_ballot(
+    return receipt_dict(services.cast_ballot(
         db, poll_id, delegate_id=delegate_id, organization_id=organization_id, payload=body,
-        now=utcnow(), teller=principal.name)), write=True)
-    return ok(ballot, status=201)
+        now=utcnow(), teller=who.name))
 
 
 @api.op("GET", "/polls/{poll_id:int}/status", "getPollStatus",
-        summary="Live turnout by weight and by organizations", roles=["any"], response=STATUS,
-        errors=[404], params=[POLL_ID])
-async def status(request: Request) -> Response:
-    principal = await require(request)
-    poll_id = path_int(request, "poll_id")
-
-    def load(db: Any) -> dict[str, Any]:
-        poll = visible_poll(db, principal, poll_id)
-        return status_dict(poll, services.turnout(db, poll))
-
-    return ok(await in_db(request, load))
-
-
+        summary="Live turnout by weight and by organizations", roles=roles.ANYONE,
+        response=STATUS, errors=[404], params=[POLL_ID])
+def status(db: Session, who: Principal, poll_id: int) -> dict[str, Any]:
+    poll = services.visible_poll(db, who, poll_id)
+    return status_dict(poll, services.turnout(db, poll))

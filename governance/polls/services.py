@@ -26,6 +26,7 @@ from governance import errors, i18n
 from governance.assemblies import services as assemblies
 from governance.assemblies.models import Delegate
 from governance.audit import services as audit
+from governance.auth.roles import Principal
 from governance.i18n import N_
 from governance.polls import motions as poll_motions
 from governance.polls.models import Ballot, Poll, PollVoter
@@ -70,6 +71,31 @@ def get_poll(db: Session, poll_id: int, lock: bool = False) -> Poll:
     if poll is None:
         raise errors.NotFound("There is no poll number %(id)s.", id=poll_id)
     return poll
+
+
+def check_visible(db: Session, who: Principal | None, assembly_id: int,
+                  poll_id: int | None = None) -> None:
+    """A delegate sees the polls of its own assembly only; to it, others do not exist."""
+    if who is None or who.kind != "delegate" or who.delegate_id is None:
+        return
+    if assemblies.active_delegate(db, who.delegate_id).assembly_id != assembly_id:
+        if poll_id is None:
+            raise errors.NotFound("There is no assembly number %(id)s.", id=assembly_id)
+        raise errors.NotFound("There is no poll number %(id)s.", id=poll_id)
+
+
+def visible_poll(db: Session, who: Principal | None, poll_id: int) -> Poll:
+    """The poll, if `who` may see it (see `check_visible`)."""
+    poll = get_poll(db, poll_id)
+    check_visible(db, who, poll.assembly_id, poll_id)
+    return poll
+
+
+def visible_polls(db: Session, who: Principal | None, assembly_id: int) -> list[Poll]:
+    """The polls of an assembly that exists and that `who` may see."""
+    assemblies.get_assembly(db, assembly_id)
+    check_visible(db, who, assembly_id)
+    return list_polls(db, assembly_id)
 
 
 def list_polls(db: Session, assembly_id: int) -> list[Poll]:

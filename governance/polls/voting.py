@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
@@ -12,45 +13,52 @@ from starlette.routing import Route
 
 from governance import errors, i18n
 from governance.assemblies import services as assemblies
-from governance.assemblies.common import require_delegate
+from governance.auth import roles
+from governance.auth.roles import Principal
 from governance.db import utcnow
 from governance.polls import presenting, services
+from governance.polls.models import Poll
 from governance.web.api import path_int
-from governance.web.forms import in_db, read_form, text
+from governance.web.forms import read_form, text
 from governance.web.templating import render
+from governance.web.transaction import in_transaction
 
 
-def _payload(form: FormData, poll: Any) -> tuple[int | None, dict[str, Any]]:
-    """The ballot a form describes: organization, and choice / choices / split."""
+def _payload(form: FormData) -> tuple[int | None, dict[str, Any]]:
+    """The ballot a form describes: organization, and choice / choices / split. Read from the
+    form alone (its fields say which kind of ballot it is), so that casting needs no trip to
+    learn the poll's options: the ballot box checks them."""
     raw_org = text(form, "organization_id")
     organization_id = int(raw_org) if raw_org.isdigit() else None
-    if poll.method == "multiple":
+    mode = text(form, "mode")
+    if mode == "choices" or "choices" in form:
         return organization_id, {"choices": [str(c) for c in form.getlist("choices")]}
-    if text(form, "mode") == "split":
+    if mode == "split":
         split: dict[str, int] = {}
-        for key in poll.options:
-            raw = text(form, f"split_{key}") or "0"
-            if not raw.isdigit():
-                raise errors.InvalidInput("The parts of a divided vote must be whole numbers "
-                                          "that add up to the organization's weight.")
-            split[key] = int(raw)
+        for name in form:
+            if name.startswith("split_"):
+                raw = text(form, name) or "0"
+                if not raw.isdigit():
+                    raise errors.InvalidInput("The parts of a divided vote must be whole "
+                                              "numbers that add up to the organization's weight.")
+                split[name.removeprefix("split_")] = int(raw)
         return organization_id, {"split": split}
     return organization_id, {"choice": text(form, "choice")}
 
 
-async def _screen(request: Request, poll_id: int, *, confirm: dict[str, Any] | None = None,
-                  error: str | None = None, status_code: int = 200) -> Response:
-    delegate_id = await require_delegate(request)
+def _screen_data(db: Session, who: Principal, poll_id: int) -> dict[str, Any]:
+    """What the voting screen shows: the poll (of the delegate's own assembly) and a ballot
+    paper for each organization the delegate votes for."""
+    poll = services.get_poll(db, poll_id)
+    delegate = assemblies.active_delegate(db, who.delegate_id)
+    if delegate.assembly_id != poll.assembly_id:
+        raise errors.NotFound("There is no poll number %(id)s.", id=poll_id)
+    return {"poll": poll, "delegate": delegate,
+            "papers": services.ballot_papers(db, poll, delegate.id)}
 
-    def load(db: Any) -> dict[str, Any]:
-        poll = services.get_poll(db, poll_id)
-        delegate = assemblies.active_delegate(db, delegate_id)
-        if delegate.assembly_id != poll.assembly_id:
-            raise errors.NotFound("There is no poll number %(id)s.", id=poll_id)
-        return {"poll": poll, "delegate": delegate,
-                "papers": services.ballot_papers(db, poll, delegate_id)}
 
-    data = await in_db(request, load)
+def _screen(request: Request, data: dict[str, Any], *, confirm: dict[str, Any] | None = None,
+            error: str | None = None, status_code: int = 200) -> Response:
     poll = data["poll"]
     return render(request, "polls/vote.html", {
         **data, "label": lambda key: presenting.label(poll, key),
@@ -59,43 +67,57 @@ async def _screen(request: Request, poll_id: int, *, confirm: dict[str, Any] | N
     }, status_code=status_code)
 
 
+async def _refused(request: Request, poll_id: int, exc: errors.DomainError,
+                   status_code: int) -> Response:
+    """The voting screen again, saying why the ballot was refused."""
+    data = await in_transaction(request, lambda db, who: _screen_data(db, who, poll_id),
+                                roles=roles.DELEGATE, write=False)
+    return _screen(request, data, error=i18n.gettext(exc.message, **exc.params),
+                   status_code=status_code)
+
+
 async def vote_page(request: Request) -> Response:
-    return await _screen(request, path_int(request, "poll_id"))
+    poll_id = path_int(request, "poll_id")
+    data = await in_transaction(request, lambda db, who: _screen_data(db, who, poll_id),
+                                roles=roles.DELEGATE, write=False)
+    return _screen(request, data)
 
 
 async def confirm_page(request: Request) -> Response:
     """Step two: show what will be cast, for which organization, with which weight."""
-    delegate_id = await require_delegate(request)
     poll_id = path_int(request, "poll_id")
-    form = await read_form(request)
-    poll = await in_db(request, lambda db: services.get_poll(db, poll_id))
+    form = await read_form(request, check=False)
+    data = await in_transaction(request, lambda db, who: _screen_data(db, who, poll_id),
+                                roles=roles.DELEGATE, write=False, form=form)
     try:
-        organization_id, payload = _payload(form, poll)
+        organization_id, payload = _payload(form)
     except errors.InvalidInput as exc:
-        return await _screen(request, poll_id, error=i18n.gettext(exc.message), status_code=422)
-    represented = await in_db(request, lambda db: {
-        r.organization_id for r in assemblies.represented_organizations(db, delegate_id)})
+        return _screen(request, data, error=i18n.gettext(exc.message), status_code=422)
+    represented = {paper.organization_id for paper in data["papers"]}
     if organization_id is not None and organization_id not in represented:
         # a hand-made form naming someone else's organization: refused here as at casting
-        return await _screen(request, poll_id, status_code=422, error=i18n.gettext(
+        return _screen(request, data, status_code=422, error=i18n.gettext(
             "You do not hold the vote of this organization."))
-    return await _screen(request, poll_id, confirm={"organization_id": organization_id,
-                                                    "payload": payload})
+    return _screen(request, data, confirm={"organization_id": organization_id,
+                                           "payload": payload})
 
 
 async def cast(request: Request) -> Response:
-    delegate_id = await require_delegate(request)
+    """Step three: one write transaction casts the ballot; the screen shows the receipt."""
     poll_id = path_int(request, "poll_id")
-    form = await read_form(request)
-    poll = await in_db(request, lambda db: services.get_poll(db, poll_id))
+    form = await read_form(request, check=False)
     try:
-        organization_id, payload = _payload(form, poll)
-        ballot = await in_db(request, lambda db: services.cast_ballot(
-            db, poll_id, delegate_id=delegate_id, organization_id=organization_id,
-            payload=payload, now=utcnow()), write=True)
-    except (errors.InvalidInput, errors.Conflict, errors.Forbidden) as exc:
-        return await _screen(request, poll_id, error=i18n.gettext(exc.message, **exc.params),
-                             status_code=409 if isinstance(exc, errors.Conflict) else 422)
+        organization_id, payload = _payload(form)
+        ballot = await in_transaction(request, lambda db, who: services.cast_ballot(
+            db, poll_id, delegate_id=who.delegate_id, organization_id=organization_id,
+            payload=payload, now=utcnow()), roles=roles.DELEGATE, write=True, form=form)
+    except (errors.InvalidInput, errors.Conflict) as exc:
+        return await _refused(request, poll_id, exc,
+                              409 if isinstance(exc, errors.Conflict) else 422)
+    except errors.Forbidden as exc:
+        if exc.code in ("csrf", "not_a_delegate"):
+            raise  # not a refused ballot: the plumbing's refusal, as on every page
+        return await _refused(request, poll_id, exc, 422)
     target = request.url_for("vote_page", poll_id=poll_id).include_query_params(
         voted=ballot.organization_id)
     return RedirectResponse(str(target) + f"#org-{ballot.organization_id}", status_code=303)
@@ -103,19 +125,18 @@ async def cast(request: Request) -> Response:
 
 async def receipt_download(request: Request) -> Response:
     """The receipt as a small text file the delegate keeps, with how to check it later."""
-    delegate_id = await require_delegate(request)
     poll_id = path_int(request, "poll_id")
     receipt = request.path_params["receipt"].lower()
 
-    def load(db: Any) -> tuple[Any, Any]:
+    def load(db: Session, who: Principal) -> tuple[Poll, services.BallotPaper]:
         poll = services.get_poll(db, poll_id)
-        mine = {p.receipt: p for p in services.ballot_papers(db, poll, delegate_id)}
+        mine = {p.receipt: p for p in services.ballot_papers(db, poll, who.delegate_id)}
         if receipt not in mine:
             raise errors.NotFound("No ballot in this poll has the receipt %(receipt)s.",
                                   receipt=receipt[:80])
         return poll, mine[receipt]
 
-    poll, paper = await in_db(request, load)
+    poll, paper = await in_transaction(request, load, roles=roles.DELEGATE, write=False)
     check_url = request.url_for("receipt_page", poll_id=poll_id).include_query_params(
         receipt=receipt)
     body = "\n".join([
@@ -133,14 +154,13 @@ async def receipt_download(request: Request) -> Response:
 
 
 async def my_polls(request: Request) -> Response:
-    delegate_id = await require_delegate(request)
-
-    def load(db: Any) -> dict[str, Any]:
-        delegate = assemblies.active_delegate(db, delegate_id)
+    def load(db: Session, who: Principal) -> dict[str, Any]:
+        delegate = assemblies.active_delegate(db, who.delegate_id)
         return {"delegate": delegate,
                 "polls": services.open_polls(db, delegate.assembly_id)}
 
-    return render(request, "polls/my_polls.html", await in_db(request, load))
+    data = await in_transaction(request, load, roles=roles.DELEGATE, write=False)
+    return render(request, "polls/my_polls.html", data)
 
 
 routes = [

@@ -17,8 +17,9 @@ from governance.auth.current import authenticate, require
 from governance.polls import services as polls
 from governance.results import checkpoints, cosigning, keys, services
 from governance.web.api import ID, Operations, Param, ok, path_int, read_json
-from governance.web.forms import in_db, read_form, text
+from governance.web.forms import read_form, text
 from governance.web.templating import render
+from governance.web.transaction import in_db
 
 api = Operations(tag="results")
 

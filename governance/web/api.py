@@ -1,51 +1,53 @@
 """The JSON API: operations declared as data, request bodies checked against the very schemas
 that `/api/v1/openapi.json` publishes, and JSON responses.
 
-Each domain's views declare an `Operations` list; the app mounts them all under `/api/v1`.
+Each domain's `api.py` declares an `Operations` list; the app mounts them all under `/api/v1`.
+An operation is a plain function of the domain, and the registry does the plumbing around it
+(docs/architecture.md):
+
+    @api.op("POST", "/polls/{poll_id:int}/ballots", "castBallot", summary="…",
+            roles=roles.DELEGATE, request=BALLOT, response=RECEIPT, status=201,
+            params=[POLL_ID])
+    def cast(db: Session, who: Principal, body: dict[str, Any], poll_id: int) -> dict[str, Any]:
+        ...
+
+The registry checks the query string, then in one transaction and one hop to the thread pool
+finds the principal, enforces `roles`, reads the path parameters and the body (checked against
+`request`), calls the function and commits; what it returns is the JSON answer with `status`
+(or, when it is a Response, the answer itself). The function names what it needs: `db`, `who`
+(the Principal; None on a public operation when nobody is logged in), `body`, `settings`, and
+any declared parameter by its name. Operations that change anything (every method but GET) run
+in a write transaction unless `write=` says otherwise.
+
+An `async def` endpoint taking the request is still accepted, for the operations that cannot
+be one transaction (a login hashes outside of any) and those not yet converted.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from jsonschema import Draft202012Validator
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from governance import errors, i18n
+from governance.auth.roles import Principal
+from governance.web.transaction import in_transaction
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 MAX_JSON_BYTES = 1_000_000
 
-ERROR_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["code", "message"],
-            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
-        }
-    },
-}
-
-_ERROR_TEXT = {
-    400: "Malformed request",
-    401: "Not logged in, or the session has ended",
-    403: "Your role does not allow this",
-    404: "Not found",
-    409: "Conflicts with the current state",
-    413: "Request too large",
-    422: "Invalid input",
-    429: "Too many attempts; retry later",
-}
+# What an operation's function may name besides its declared parameters.
+PROVIDED = frozenset({"db", "who", "body", "settings"})
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class Operation:
     status: int
     errors: tuple[int, ...]
     params: tuple[Param, ...]
+    write: bool = False
 
 
 class Operations:
@@ -97,22 +100,26 @@ class Operations:
         status: int = 200,
         errors: Sequence[int] = (),
         params: Sequence[Param] = (),
-    ) -> Callable[[Endpoint], Endpoint]:
-        """Declare an operation. `roles` documents who may call it (empty: anyone)."""
+        write: bool | None = None,
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Declare an operation: who may call it (`roles`, see governance.auth.roles), what it
+        takes and gives, and the errors it may answer besides those every operation may."""
 
-        def register(endpoint: Endpoint) -> Endpoint:
+        def register(handler: Callable[..., Any]) -> Callable[..., Any]:
             # every operation checks its query string (and takes `lang`), so 422 is always possible
             implied = {422}
             if roles:
                 implied |= {401, 403}
-            self.operations.append(
-                Operation(
-                    operation_id, method, path, endpoint, summary, self.tag, tuple(roles),
-                    request, request_type, response, response_type, status,
-                    tuple(sorted(set(errors) | implied)), tuple(params),
-                )
+            operation = Operation(
+                operation_id, method, path, handler, summary, self.tag, tuple(roles),
+                request, request_type, response, response_type, status,
+                tuple(sorted(set(errors) | implied)), tuple(params),
+                method != "GET" if write is None else write,
             )
-            return endpoint
+            if not inspect.iscoroutinefunction(handler):
+                operation = _plumbed(operation, handler)
+            self.operations.append(operation)
+            return handler
 
         return register
 
@@ -126,6 +133,53 @@ class Operations:
 # Every operation takes `lang` (the language of error messages), as the OpenAPI document says.
 LANG = Param("lang", schema={"type": "string", "enum": list(i18n.LANGUAGES)},
              description="language of error messages (English by default)")
+
+
+def _plumbed(operation: Operation, handler: Callable[..., Any]) -> Operation:
+    """The operation with an endpoint that does the plumbing around `handler` in one trip."""
+    wanted = set(inspect.signature(handler).parameters)
+    params = [p for p in (*operation.params, LANG) if p.name in wanted]
+    unknown = wanted - PROVIDED - {p.name for p in params}
+    if unknown:  # a typo fails when the app starts, not at the first request
+        raise TypeError(f"{operation.operation_id}: {handler.__name__} takes "
+                        f"{', '.join(sorted(unknown))}, which the operation does not declare")
+    reads_body = operation.request is not None
+
+    async def endpoint(request: Request) -> Response:
+        raw = await read_body(request, MAX_JSON_BYTES) if reads_body else b""
+        settings = request.app.state.settings
+
+        def work(db: Session, who: Principal | None) -> Any:
+            # After the roles are enforced: a stranger learns nothing from a 404 or a 422.
+            given: dict[str, Any] = {"db": db, "who": who, "settings": settings}
+            for param in params:
+                if param.where == "path":
+                    given[param.name] = _path_value(request, param)
+                elif param.name in request.query_params:
+                    given[param.name] = _typed(param.schema, request.query_params[param.name],
+                                               param.name)
+            if reads_body:
+                given["body"] = _parse_body(raw, operation)
+            return handler(**{name: given[name] for name in wanted if name in given})
+
+        result = await in_transaction(request, work, roles=operation.roles,
+                                      write=operation.write)
+        return result if isinstance(result, Response) else ok(result, operation.status)
+
+    return Operation(**{**operation.__dict__, "endpoint": endpoint})
+
+
+def _path_value(request: Request, param: Param) -> Any:
+    if param.schema.get("type") == "integer":
+        return path_int(request, param.name)
+    return request.path_params[param.name]
+
+
+def _parse_body(raw: bytes, operation: Operation) -> Any:
+    """The body as the operation declared it: JSON checked against its schema, or the bytes."""
+    if operation.request_type != "application/json":
+        return raw
+    return parse_json(raw, operation.request or {})
 
 
 def _checking_query(operation: Operation) -> Endpoint:
@@ -150,11 +204,6 @@ def _checking_query(operation: Operation) -> Endpoint:
         return await operation.endpoint(request)
 
     return endpoint
-
-
-def _implied_lang(operation: Operation) -> tuple[Param, ...]:
-    """`lang`, unless the operation declares its own (motions: the language of a text)."""
-    return () if any(p.name == "lang" for p in operation.params) else (LANG,)
 
 
 def _check_param(param: Param, value: Any) -> None:
@@ -206,7 +255,11 @@ def _no_constant(name: str) -> Any:
 
 async def read_json(request: Request, schema: dict[str, Any]) -> Any:
     """The request body as JSON, checked against `schema`."""
-    body = await read_body(request, MAX_JSON_BYTES)
+    return parse_json(await read_body(request, MAX_JSON_BYTES), schema)
+
+
+def parse_json(body: bytes, schema: dict[str, Any]) -> Any:
+    """`body` as JSON, checked against `schema`: InvalidInput naming what is wrong."""
     try:
         value = json.loads(body, parse_float=_number, parse_constant=_no_constant)
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -276,59 +329,3 @@ def query_int(request: Request, name: str, default: int, maximum: int, minimum: 
 
 def ok(data: Any, status: int = 200) -> JSONResponse:
     return JSONResponse(data, status_code=status)
-
-
-def openapi_document(sections: Sequence[Operations], version: str) -> dict[str, Any]:
-    paths: dict[str, dict[str, Any]] = {}
-    for section in sections:
-        for o in section.operations:
-            entry: dict[str, Any] = {
-                "operationId": o.operation_id,
-                "summary": o.summary,
-                "tags": [o.tag],
-                "responses": {},
-            }
-            if o.roles:
-                entry["description"] = "Roles: " + ", ".join(o.roles) + "."
-                entry["security"] = [{"bearer": []}]
-            parameters = [
-                {
-                    "name": p.name,
-                    "in": p.where,
-                    "required": p.required or p.where == "path",
-                    "schema": p.schema,
-                    **({"description": p.description} if p.description else {}),
-                }
-                for p in (*o.params, *_implied_lang(o))
-            ]
-            if parameters:
-                entry["parameters"] = parameters
-            if o.request is not None:
-                entry["requestBody"] = {
-                    "required": True,
-                    "content": {o.request_type: {"schema": o.request}},
-                }
-            success: dict[str, Any] = {"description": "Success"}
-            if o.response is not None:
-                success["content"] = {o.response_type: {"schema": o.response}}
-            entry["responses"][str(o.status)] = success
-            for status in o.errors:
-                entry["responses"][str(status)] = {
-                    "description": _ERROR_TEXT.get(status, "Error"),
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-                }
-            path = re.sub(r"\{(\w+):\w+\}", r"{\1}", o.path)  # drop Starlette's convertors
-            paths.setdefault("/api/v1" + path, {})[o.method.lower()] = entry
-    return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Asamblea API",
-            "version": version,
-            "description": "Assemblies, credentials, weighted polls, signed results and the archive.",
-        },
-        "paths": paths,
-        "components": {
-            "schemas": {"Error": ERROR_SCHEMA},
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        },
-    }

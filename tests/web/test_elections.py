@@ -46,17 +46,10 @@ def _setup(app, settings):
     return session, nominators, suspended
 
 
-def test_seven_seats_with_reservations_and_parity(app, client, settings):
-    session, nominators, suspended = _setup(app, settings)
-    board, committee = staff(client, "board"), staff(client, "committee")
-    # 1. the board sets up the election
-    created = client.post(f"/api/v1/assemblies/{session.assembly_id}/elections", headers=board,
-                          json={"title": "Elección del Consejo Directivo", "seats": 7,
-                                "reservations": RESERVATIONS, "parity": True})
-    assert created.status_code == 201, created.text
-    election = created.json()
-    url = f"/api/v1/elections/{election['id']}"
-    # 2. member organizations nominate; a suspended one cannot
+def _nominate(client, url, nominators, suspended, session):
+    """Step 2: member organizations nominate; a suspended one cannot; parity needs the
+    gender; a delegate nominates for its own organization (a candidate who never accepts)."""
+    committee = staff(client, "committee")
     ids = []
     for (name, _r, _n, gender, _w), organization in zip(PEOPLE, nominators, strict=True):
         made = client.post(f"{url}/candidates", headers=committee, json={
@@ -70,39 +63,55 @@ def test_seven_seats_with_reservations_and_parity(app, client, settings):
     no_gender = client.post(f"{url}/candidates", headers=committee, json={
         "name": "Sin dato", "organization_id": nominators[0]})
     assert no_gender.status_code == 422 and "gender" in no_gender.json()["error"]["message"]
-    # a delegate nominates for its own organization; that candidate never accepts
     own = client.post(f"{url}/candidates", json={"name": "Nunca Aceptó", "gender": "woman"},
                       headers=_delegate(client, session.delegations[0].credential))
     assert own.status_code == 201
     assert own.json()["organization_id"] == session.delegations[0].organization_id
-    # 3. the candidates accept, except the last one
-    for candidacy in ids:
+    for candidacy in ids:  # step 3: they accept, except the delegate's candidate
         assert client.post(f"/api/v1/candidates/{candidacy}/accept",
                            headers=committee).status_code == 200
-    # 4. the poll: only accepted candidates, up to 7 marks
+    return ids, own.json()["id"]
+
+
+def _vote(client, board, url, session, ids, never_accepted, nominator):
+    """Step 4: the poll over the accepted candidates, up to 7 marks, one vote each."""
     poll = client.post(f"{url}/poll", headers=board)
     assert poll.status_code == 201, poll.text
     poll_id = poll.json()["poll_id"]
     spec = client.get(f"/api/v1/polls/{poll_id}", headers=board).json()
     assert spec["method"] == "multiple" and spec["max_choices"] == 7
-    assert len(spec["options"]) == 11 and f"c{own.json()['id']}" not in spec["options"]
-    late = client.post(f"{url}/candidates", headers=committee, json={
-        "name": "Tarde", "gender": "man", "organization_id": nominators[1]})
+    assert len(spec["options"]) == 11 and f"c{never_accepted}" not in spec["options"]
+    late = client.post(f"{url}/candidates", headers=staff(client, "committee"), json={
+        "name": "Tarde", "gender": "man", "organization_id": nominator})
     assert late.status_code == 409 and late.json()["error"]["code"] == "nominations_closed"
     assert client.post(f"/api/v1/polls/{poll_id}/open", headers=board).status_code == 200
     voters = [_delegate(client, d.credential) for d in session.delegations]
     too_many = client.post(f"/api/v1/polls/{poll_id}/ballots", headers=voters[0],
                            json={"choices": spec["options"][:8]})
-    assert too_many.status_code == 422 and too_many.json()["error"]["code"] == \
-        "too_many_choices"
+    assert too_many.status_code == 422
+    assert too_many.json()["error"]["code"] == "too_many_choices"
     for headers, candidacy in zip(voters, ids, strict=True):
         cast = client.post(f"/api/v1/polls/{poll_id}/ballots", headers=headers,
                            json={"choices": [f"c{candidacy}"]})
         assert cast.status_code == 201, cast.text
     assert client.post(f"/api/v1/polls/{poll_id}/close", headers=board).status_code == 200
+    return poll_id
+
+
+def test_seven_seats_with_reservations_and_parity(app, client, settings):
+    session, nominators, suspended = _setup(app, settings)
+    board = staff(client, "board")
+    # 1. the board sets up the election
+    created = client.post(f"/api/v1/assemblies/{session.assembly_id}/elections", headers=board,
+                          json={"title": "Elección del Consejo Directivo", "seats": 7,
+                                "reservations": RESERVATIONS, "parity": True})
+    assert created.status_code == 201, created.text
+    url = f"/api/v1/elections/{created.json()['id']}"
+    # 2.–4. nominations, acceptance, the vote
+    ids, never = _nominate(client, url, nominators, suspended, session)
+    poll_id = _vote(client, board, url, session, ids, never, nominators[1])
     # 5. the seats: reservations and parity change the plain ranking
-    result = client.get(url, headers=board).json()
-    seats = result["seats_filled"]
+    seats = client.get(url, headers=board).json()["seats_filled"]
     names = {f"c{i}": p[0] for i, p in zip(ids, PEOPLE, strict=True)}
     elected = [names[s["candidate"]] for s in seats]
     plain = [p[0] for p in sorted(PEOPLE, key=lambda p: -p[4])[:7]]
@@ -112,7 +121,6 @@ def test_seven_seats_with_reservations_and_parity(app, client, settings):
     assert [s["reason"] for s in seats] == ["top"] * 6 + ["parity"]
     # 6. the signed result carries the seats, and the bundle verifies offline
     bundle = client.get(f"/api/v1/polls/{poll_id}/bundle.zip", headers=board)
-    assert bundle.status_code == 200
     path = app.state.settings.data_dir / "election.zip"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(bundle.content)

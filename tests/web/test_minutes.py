@@ -49,6 +49,55 @@ def _save(tmp_path, content, name="minutes.zip"):
     return path
 
 
+def _read_back(client, board, package, poll_id, statement):
+    """Step 3: the PDF and the HTML, read back: every section, and each result's fingerprint
+    and bundle hash."""
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        pdf = archive.read("minutes.pdf")
+        html = archive.read("minutes.html").decode()
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    for section in SECTIONS_ES:
+        assert section in text, section
+        assert section in html, section
+    assert "Informe de Núñez" in text and "Delegada 1" in text
+    assert "Presentes: 240 de 240 de peso, 3 de 3 organizaciones" in text  # at the opening
+    bundle = client.get(f"/api/v1/polls/{poll_id}/bundle.zip", headers=board).content
+    result = client.get(f"/api/v1/polls/{poll_id}/result", headers=board).json()
+    fingerprint = result["result"]["signing_key"]["sha256"]
+    for digest in (fingerprint, hashlib.sha256(bundle).hexdigest()):
+        assert digest in text and digest in html
+    assert statement["polls"][0]["bundle_sha256"] == hashlib.sha256(bundle).hexdigest()
+    assert statement["documents"]["minutes.pdf"] == hashlib.sha256(pdf).hexdigest()
+    return pdf
+
+
+def _cosign(client, board, url, data):
+    """Step 4: the president and the secretary co-sign offline; a forged one is refused."""
+    for name in ("presidenta", "secretario"):
+        key = signing.generate_private_key()
+        added = client.post(f"{url}/cosignatures", headers=board, json={
+            "name": name, "public_key_pem": signing.public_key_pem(key.public_key()).decode(),
+            "signature": base64.b64encode(signing.sign(key, data)).decode()})
+        assert added.status_code == 201, added.text
+    stranger = signing.generate_private_key()
+    forged = client.post(f"{url}/cosignatures", headers=board, json={
+        "name": "intrusa", "public_key_pem": signing.public_key_pem(
+            stranger.public_key()).decode(),
+        "signature": base64.b64encode(signing.sign(stranger, b"otra cosa")).decode()})
+    assert forged.status_code == 422 and forged.json()["error"]["code"] == "bad_signature"
+
+
+def _tampered(signed, tmp_path):
+    with zipfile.ZipFile(signed) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    files["minutes.pdf"] += b"\n% una enmienda"  # a PDF still, but not the one signed
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(tampered, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return tampered
+
+
 def test_minutes_drawn_up_signed_cosigned_and_verified(app, client, settings, tmp_path,
                                                        capsys):
     session, poll_id = _day(app, settings)
@@ -65,59 +114,21 @@ def test_minutes_drawn_up_signed_cosigned_and_verified(app, client, settings, tm
     statement = made.json()["statement"]
     assert statement["format"] == "asamblea.minutes/1"
     package = client.get(f"{url}.zip")
-    assert package.status_code == 200
     path = _save(tmp_path, package.content)
     assert verify_minutes(read_minutes(path)).ok
-    # 3. the PDF, read back: every section, and each result's fingerprint and bundle hash
-    with zipfile.ZipFile(io.BytesIO(package.content)) as archive:
-        pdf = archive.read("minutes.pdf")
-        html = archive.read("minutes.html").decode()
-    (tmp_path / "seen.pdf").write_bytes(pdf)
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    for section in SECTIONS_ES:
-        assert section in text, section
-        assert section in html, section
-    assert "Informe de Núñez" in text and "Delegada 1" in text
-    assert "Presentes: 240 de 240 de peso, 3 de 3 organizaciones" in text  # at the opening
-    bundle = client.get(f"/api/v1/polls/{poll_id}/bundle.zip", headers=board).content
-    result = client.get(f"/api/v1/polls/{poll_id}/result", headers=board).json()
-    fingerprint = result["result"]["signing_key"]["sha256"]
-    for digest in (fingerprint, hashlib.sha256(bundle).hexdigest()):
-        assert digest in text and digest in html
-    assert statement["polls"][0]["bundle_sha256"] == hashlib.sha256(bundle).hexdigest()
-    assert statement["documents"]["minutes.pdf"] == hashlib.sha256(pdf).hexdigest()
-    # 4. the president and the secretary co-sign offline; a wrong signature is refused
-    data = read_minutes(path).statement_json
-    for name in ("presidenta", "secretario"):
-        key = signing.generate_private_key()
-        added = client.post(f"{url}/cosignatures", headers=board, json={
-            "name": name, "public_key_pem": signing.public_key_pem(key.public_key()).decode(),
-            "signature": base64.b64encode(signing.sign(key, data)).decode()})
-        assert added.status_code == 201, added.text
-    stranger = signing.generate_private_key()
-    forged = client.post(f"{url}/cosignatures", headers=board, json={
-        "name": "intrusa", "public_key_pem": signing.public_key_pem(
-            stranger.public_key()).decode(),
-        "signature": base64.b64encode(signing.sign(stranger, b"otra cosa")).decode()})
-    assert forged.status_code == 422 and forged.json()["error"]["code"] == "bad_signature"
+    pdf = _read_back(client, board, package.content, poll_id, statement)
+    _cosign(client, board, url, read_minutes(path).statement_json)
     signed = _save(tmp_path, client.get(f"{url}.zip").content, "signed.zip")
     assert verify_main([str(signed)]) == 0
     out = capsys.readouterr().out
     assert "cosignature:presidenta" in out and "cosignature:secretario" in out
     assert "VALID" in out
     # 5. a changed PDF is caught
-    with zipfile.ZipFile(signed) as archive:
-        files = {name: archive.read(name) for name in archive.namelist()}
-    files["minutes.pdf"] += b"\n% una enmienda"  # a PDF still, but not the one signed
-    tampered = tmp_path / "tampered.zip"
-    with zipfile.ZipFile(tampered, "w") as archive:
-        for name, content in files.items():
-            archive.writestr(name, content)
-    assert verify_main([str(tampered)]) == 1
+    assert verify_main([str(_tampered(signed, tmp_path))]) == 1
     assert "document:minutes.pdf" in capsys.readouterr().out
     # 6. the archive publishes them
     public = client.get(f"/minutes/{session.assembly_id}?lang=es")
     assert public.status_code == 200 and "presidenta" in public.text
     assert client.get(f"/minutes/{session.assembly_id}/minutes.pdf").content == pdf
-    assert session.assembly_id in [a.id for a in client.get("/minutes").context[
-        "assemblies"]]
+    listed = client.get("/minutes").context["assemblies"]
+    assert session.assembly_id in [a.id for a in listed]

@@ -81,7 +81,7 @@ def test_auditors_cannot_open_polls_and_delegate_pages_need_a_delegate(client, d
 
 
 def test_formula_cells_are_neutralized_in_csv():
-    from governance.polls.views import _safe_cell
+    from governance.polls.pages import _safe_cell
 
     assert _safe_cell("=cmd|' /C calc'!A0") == "'=cmd|' /C calc'!A0"
     assert _safe_cell("Cooperativa") == "Cooperativa"

@@ -13,11 +13,11 @@ from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from governance import cli
-from governance.auth import current
 from governance.auth import services as auth
 from governance.auth.models import LoginSession
 from governance.db import utcnow
 from governance.settings import Settings
+from governance.web import transaction
 from tests.factories import PASSWORD, csrf, make_staff
 from tests.factories_security import log_in, make_world
 
@@ -72,7 +72,8 @@ def test_login_gives_a_new_id_and_ends_the_session_the_browser_had(app, client, 
 
 
 def _at(monkeypatch, moment):
-    monkeypatch.setattr(current, "utcnow", lambda: moment)
+    # the clock the plumbing reads when it finds and touches the session
+    monkeypatch.setattr(transaction, "utcnow", lambda: moment)
 
 
 def test_idle_timeout_ends_the_session_for_pages_and_api(app, client, database, settings,

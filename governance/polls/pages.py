@@ -8,29 +8,28 @@ import io
 import json
 from typing import Any
 
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from governance import errors, i18n
 from governance.assemblies import services as assemblies
-from governance.auth.current import require
+from governance.auth import roles
+from governance.auth.roles import Principal, actor
 from governance.db import utcnow
 from governance.elections.presenting import seat_sentences
-from governance.polls import api as poll_api
 from governance.polls import motions as poll_motions
-from governance.polls import presenting, services, voting
+from governance.polls import presenting, services
 from governance.results.services import sealer
 from governance.web.api import path_int
-from governance.web.forms import in_db, read_form, text
+from governance.web.forms import read_form, text
 from governance.web.templating import render
-
-api = poll_api.api
-CHAIR = poll_api.CHAIR
-STAFF = ("board", "committee", "auditor")
+from governance.web.transaction import in_transaction
 
 
-def _poll_context(db: Any, poll_id: int) -> dict[str, Any]:
+def _poll_context(db: Session, poll_id: int) -> dict[str, Any]:
     poll = services.get_poll(db, poll_id)
     result = json.loads(poll.result_json) if poll.result_json else None
     return {
@@ -47,25 +46,25 @@ def _poll_context(db: Any, poll_id: int) -> dict[str, Any]:
 
 
 async def assembly_polls(request: Request) -> Response:
-    await require(request, *STAFF)
     assembly_id = path_int(request, "assembly_id")
-    return render(request, "polls/list.html", await _list_context(request, assembly_id, None))
+    data = await in_transaction(request, lambda db, _who: _list_data(db, assembly_id),
+                                roles=roles.READERS, write=False)
+    return render(request, "polls/list.html", _list_context(data, None))
 
 
-async def _list_context(request: Request, assembly_id: int, error: str | None) -> dict[str, Any]:
-    language = i18n.current_language()
-    data = await in_db(request, lambda db: {
-        "assembly": assemblies.get_assembly(db, assembly_id),
-        "polls": services.list_polls(db, assembly_id),
-        "motions": poll_motions.votable(db, language)})
+def _list_data(db: Session, assembly_id: int) -> dict[str, Any]:
+    return {"assembly": assemblies.get_assembly(db, assembly_id),
+            "polls": services.list_polls(db, assembly_id),
+            "motions": poll_motions.votable(db, i18n.current_language())}
+
+
+def _list_context(data: dict[str, Any], error: str | None) -> dict[str, Any]:
     return {**data, "error": error, "methods": presenting.METHOD_NAMES,
             "majorities": presenting.MAJORITY_NAMES}
 
 
-async def create(request: Request) -> Response:
-    principal = await require(request, *CHAIR)
-    assembly_id = path_int(request, "assembly_id")
-    form = await read_form(request)
+def _poll_fields(form: FormData) -> dict[str, Any]:
+    """The poll the chair's form describes, as `services.create_poll` takes it."""
     method = text(form, "method") or "yes_no_abstain"
     options, labels = [], {}
     if method != "yes_no_abstain":
@@ -82,7 +81,7 @@ async def create(request: Request) -> Response:
         if text(form, name).isdigit():
             rules[name] = int(text(form, name))
     motion, _sep, objective = text(form, "motion").partition(":")
-    fields = {
+    return {
         "motion_id": int(motion) if motion.isdigit() else None,
         "objective_number": int(objective) if objective.isdigit() else None,
         "title": text(form, "title"), "description": text(form, "description"),
@@ -92,67 +91,79 @@ async def create(request: Request) -> Response:
         "allow_revote": form.get("allow_revote") == "on",
         "secret": form.get("secret") == "on", "rules": rules,
     }
+
+
+async def create(request: Request) -> Response:
+    assembly_id = path_int(request, "assembly_id")
+    form = await read_form(request, check=False)
+    fields = _poll_fields(form)
     try:
-        poll = await in_db(request, lambda db: services.create_poll(
-            db, assembly_id, fields, f"staff:{principal.name}", utcnow()), write=True)
+        poll = await in_transaction(request, lambda db, who: services.create_poll(
+            db, assembly_id, fields, actor(who), utcnow()),
+            roles=roles.CHAIR, write=True, form=form)
     except (errors.InvalidInput, errors.Conflict, errors.NotFound) as exc:
-        context = await _list_context(request, assembly_id,
-                                      i18n.gettext(exc.message, **exc.params))
-        return render(request, "polls/list.html", context, status_code=422)
+        data = await in_transaction(request, lambda db, _who: _list_data(db, assembly_id),
+                                    roles=roles.READERS, write=False)
+        return render(request, "polls/list.html",
+                      _list_context(data, i18n.gettext(exc.message, **exc.params)),
+                      status_code=422)
     return RedirectResponse(request.url_for("poll_page", poll_id=poll.id), status_code=303)
 
 
 async def poll_page(request: Request) -> Response:
-    principal = await require(request)
     poll_id = path_int(request, "poll_id")
 
-    def load(db: Any) -> dict[str, Any]:
+    def load(db: Session, who: Principal) -> dict[str, Any]:
         # Delegates see the polls of their own assembly only.
-        poll = poll_api.visible_poll(db, principal, poll_id)
+        poll = services.visible_poll(db, who, poll_id)
         return {**_poll_context(db, poll_id), "roll_call": services.roll_call(db, poll),
                 "present_delegates": services.present_delegates(db, poll.assembly_id)
-                if principal.has_role("committee") else []}
+                if who.has_role("committee") else []}
 
-    data = await in_db(request, load)
+    data = await in_transaction(request, load, roles=roles.ANYONE, write=False)
     refresh = data["poll"].state == "open"
     return render(request, "polls/poll.html", {**data, "refresh": refresh})
 
 
 async def projector(request: Request) -> Response:
-    await require(request, *STAFF)
     poll_id = path_int(request, "poll_id")
-    data = await in_db(request, lambda db: _poll_context(db, poll_id))
+    data = await in_transaction(request, lambda db, _who: _poll_context(db, poll_id),
+                                roles=roles.READERS, write=False)
     return render(request, "polls/projector.html", {**data,
                                                     "refresh": data["poll"].state == "open"})
 
 
 async def change_state(request: Request) -> Response:
-    principal = await require(request, *CHAIR)
     poll_id = path_int(request, "poll_id")
-    await read_form(request)
-    actor, now = f"staff:{principal.name}", utcnow()
-    if request.url.path.endswith("/open"):
-        await in_db(request, lambda db: services.open_poll(db, poll_id, actor, now), write=True)
-    else:
-        seal = sealer(request.app.state.settings)
-        await in_db(request, lambda db: services.close_poll(db, seal, poll_id, actor, now),
-                    write=True)
+    form = await read_form(request, check=False)
+    opening = request.url.path.endswith("/open")
+    seal = sealer(request.app.state.settings)
+
+    def change(db: Session, who: Principal) -> None:
+        if opening:
+            services.open_poll(db, poll_id, actor(who), utcnow())
+        else:
+            services.close_poll(db, seal, poll_id, actor(who), utcnow())
+
+    await in_transaction(request, change, roles=roles.CHAIR, write=True, form=form)
     return RedirectResponse(request.url_for("poll_page", poll_id=poll_id), status_code=303)
 
 
 async def teller_ballot(request: Request) -> Response:
-    principal = await require(request, *poll_api.TELLERS)
     poll_id = path_int(request, "poll_id")
-    form = await read_form(request)
-    delegate = text(form, "delegate_id")
-    if not delegate.isdigit():
-        raise errors.InvalidInput("Choose the delegate.", field="delegate_id")
-    organization = text(form, "organization_id")
-    await in_db(request, lambda db: services.cast_ballot(
-        db, poll_id, delegate_id=int(delegate),
-        organization_id=int(organization) if organization.isdigit() else None,
-        payload={"choice": text(form, "choice")}, now=utcnow(), teller=principal.name),
-        write=True)
+    form = await read_form(request, check=False)
+
+    def enter(db: Session, who: Principal) -> None:
+        delegate = text(form, "delegate_id")
+        if not delegate.isdigit():
+            raise errors.InvalidInput("Choose the delegate.", field="delegate_id")
+        organization = text(form, "organization_id")
+        services.cast_ballot(
+            db, poll_id, delegate_id=int(delegate),
+            organization_id=int(organization) if organization.isdigit() else None,
+            payload={"choice": text(form, "choice")}, now=utcnow(), teller=who.name)
+
+    await in_transaction(request, enter, roles=roles.TELLERS, write=True, form=form)
     return RedirectResponse(request.url_for("poll_page", poll_id=poll_id), status_code=303)
 
 
@@ -163,10 +174,9 @@ def _safe_cell(value: Any) -> str:
 
 
 async def ballots_csv(request: Request) -> Response:
-    await require(request, *STAFF)
     poll_id = path_int(request, "poll_id")
 
-    def load(db: Any) -> str:
+    def load(db: Session, _who: Principal) -> str:
         poll = services.get_poll(db, poll_id)
         out = io.StringIO()
         writer = csv.writer(out)
@@ -182,7 +192,8 @@ async def ballots_csv(request: Request) -> Response:
                 ballot.via, services.rfc3339(ballot.cast_at), ballot.receipt)])
         return out.getvalue()
 
-    return Response(await in_db(request, load), media_type="text/csv; charset=utf-8", headers={
+    csv_text = await in_transaction(request, load, roles=roles.READERS, write=False)
+    return Response(csv_text, media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="poll-{poll_id}-ballots.csv"'})
 
 
@@ -196,5 +207,4 @@ routes = [
     Route("/polls/{poll_id:int}/close", change_state, methods=["POST"], name="poll_close"),
     Route("/polls/{poll_id:int}/teller", teller_ballot, methods=["POST"], name="poll_teller"),
     Route("/polls/{poll_id:int}/ballots.csv", ballots_csv, methods=["GET"], name="poll_csv"),
-    *voting.routes,
 ]
