@@ -49,10 +49,8 @@ class _Printable:
 def _print_text(path: str, report: Report, stream: TextIO) -> None:
     good, bad = _marks(stream)
     out = _Printable(stream)
-    width = max(len(check.name) for check in report.checks)
     print(f"Audit bundle: {path}", file=out)
-    for check in report.checks:
-        print(f"  {good if check.ok else bad} {check.name:<{width}}  {check.reason}", file=out)
+    _print_checks(report, out, good, bad)
     title = report.poll_title if report.poll_title is not None else "?"
     print(
         f"Poll:       {title} (id {report.poll_id if report.poll_id is not None else '?'})",
@@ -62,6 +60,16 @@ def _print_text(path: str, report: Report, stream: TextIO) -> None:
     print(f"Root:       {report.root or '?'}", file=out)
     quorum = {True: "quorum met", False: "quorum not met", None: "quorum ?"}[report.quorum_met]
     print(f"Outcome:    {report.outcome or '?'} ({quorum})", file=out)
+    _print_verdict(report, out)
+
+
+def _print_checks(report: Report, out: _Printable, good: str, bad: str) -> None:
+    width = max(len(check.name) for check in report.checks)
+    for check in report.checks:
+        print(f"  {good if check.ok else bad} {check.name:<{width}}  {check.reason}", file=out)
+
+
+def _print_verdict(report: Report, out: _Printable) -> None:
     failed = len(report.failed)
     if failed:
         print(f"INVALID: {failed} of {len(report.checks)} checks failed", file=out)
@@ -78,15 +86,9 @@ def _print_minutes(path: str, report: Report, stream: TextIO, as_json: bool) -> 
         print(json.dumps(document, ensure_ascii=False, indent=2), file=out)
         return
     good, bad = _marks(stream)
-    width = max(len(check.name) for check in report.checks)
     print(f"Minutes: {path}", file=out)
-    for check in report.checks:
-        print(f"  {good if check.ok else bad} {check.name:<{width}}  {check.reason}", file=out)
-    failed = len(report.failed)
-    if failed:
-        print(f"INVALID: {failed} of {len(report.checks)} checks failed", file=out)
-    else:
-        print(f"VALID: all {len(report.checks)} checks passed", file=out)
+    _print_checks(report, out, good, bad)
+    _print_verdict(report, out)
 
 
 def _print_json(report: Report, stream: TextIO) -> None:

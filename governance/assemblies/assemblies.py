@@ -78,7 +78,9 @@ def _percent(fields: dict[str, Any], name: str, default: int) -> int:
     return value
 
 
-def _when(value: Any, name: str, required: bool) -> datetime | None:
+def moment_of(value: Any, name: str, required: bool) -> datetime | None:
+    """A date and time with its offset (RFC 3339, as the API takes them), or InvalidInput
+    naming the field."""
     if value is None or value == "":
         if required:
             raise errors.InvalidInput("%(field)s is required.", field=name)
@@ -114,8 +116,8 @@ def clean(fields: dict[str, Any]) -> dict[str, Any]:
     except WeightingError as exc:
         raise errors.InvalidInput("The weighting is not valid: %(reason)s.", field="weighting",
                                   reason=str(exc)) from None
-    starts_at = _when(fields.get("starts_at"), "starts_at", required=True)
-    ends_at = _when(fields.get("ends_at"), "ends_at", required=False)
+    starts_at = moment_of(fields.get("starts_at"), "starts_at", required=True)
+    ends_at = moment_of(fields.get("ends_at"), "ends_at", required=False)
     if starts_at and ends_at and ends_at < starts_at:
         raise errors.InvalidInput("The assembly cannot end before it starts.", field="ends_at")
     proxy_limit = fields.get("proxy_limit", 1)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from ballots.seat_rules import RESERVATION_KINDS, UNFILLED_RULES
 from governance import errors
+from governance.assemblies.assemblies import moment_of
 from governance.assemblies.delegates import active_delegate
 from governance.assemblies.models import GENDERS
 from governance.auth import roles
@@ -113,20 +114,6 @@ def election_dict(db: Session, election: Election) -> dict[str, Any]:
             "seats_filled": seats}
 
 
-def _when(value: Any, name: str) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise errors.InvalidInput("%(field)s must be a date and time like "
-                                  "2026-03-14T09:00:00-05:00.", field=name) from None
-    if moment.tzinfo is None:
-        raise errors.InvalidInput("%(field)s needs a time zone offset, like -05:00.",
-                                  field=name)
-    return moment
-
-
 @api.op("POST", "/assemblies/{assembly_id:int}/elections", "createElection",
         summary="Create a board election: seats, reservations per region or network, parity, "
                 "the nomination window", roles=BOARD, request=NEW_ELECTION, response=ELECTION,
@@ -134,7 +121,7 @@ def _when(value: Any, name: str) -> datetime | None:
 def create(db: Session, who: Principal, body: dict[str, Any],
            assembly_id: int) -> dict[str, Any]:
     for name in ("nominations_open_at", "nominations_close_at"):
-        body[name] = _when(body.get(name), name)
+        body[name] = moment_of(body.get(name), name, required=False)
     return election_dict(db, services.create_election(db, assembly_id, body, actor(who),
                                                       utcnow()))
 

@@ -29,23 +29,9 @@ from tests.browser.helpers import (
     login_staff,
 )
 from tests.factories import make_organization
+from tests.factories_elections import PEOPLE, REGIONS
 from tests.factories_polls import ACTOR, assembly_in_session, ensure_key
 
-REGIONS = ("central_america_mexico", "caribbean", "andean", "southern_cone")
-# candidate, region and networks of the nominating organization, gender, and the weight of
-# the one organization that votes for that candidate alone
-PEOPLE = [
-    ("Ana Quispe", "andean", [], "man", 900), ("Beto Mamani", "andean", [], "man", 850),
-    ("Carlos Pérez", "central_america_mexico", [], "man", 800),
-    ("Darío Ixcot", "central_america_mexico", [], "man", 780),
-    ("Ernesto Huamán", "andean", [], "man", 760),
-    ("Fabio Ortega", "central_america_mexico", [], "man", 700),
-    ("Gloria Saint-Jean", "caribbean", [], "woman", 300),
-    ("Hugo Benítez", "southern_cone", [], "man", 250),
-    ("Inés Núñez", "southern_cone", ["Workers Network"], "woman", 200),
-    ("Juana Condori", "andean", [], "woman", 150),
-    ("Karen Dupuy", "caribbean", [], "woman", 120),
-]
 SECTIONS = ["Acta de la", "1. Asistencia", "2. Quórum en la apertura",
             "3. El orden del día tal como se desarrolló", "4. Los puntos y sus oradores",
             "5. Votaciones y elecciones", "6. Firmas"]

@@ -11,24 +11,8 @@ from datetime import UTC, datetime, timedelta
 from ballots.bundle import read_bundle
 from ballots.verify import verify_bundle
 from tests.factories import browser_login, make_organization, staff
+from tests.factories_elections import PEOPLE, RESERVATIONS
 from tests.factories_polls import assembly_in_session, ensure_key
-
-REGIONS = ("central_america_mexico", "caribbean", "andean", "southern_cone")
-# name, region, networks, gender, weight of the one organization that votes for them alone
-PEOPLE = [
-    ("Ana Quispe", "andean", [], "man", 900), ("Beto Mamani", "andean", [], "man", 850),
-    ("Carlos Pérez", "central_america_mexico", [], "man", 800),
-    ("Darío Ixcot", "central_america_mexico", [], "man", 780),
-    ("Ernesto Huamán", "andean", [], "man", 760),
-    ("Fabio Ortega", "central_america_mexico", [], "man", 700),
-    ("Gloria Saint-Jean", "caribbean", [], "woman", 300),
-    ("Hugo Benítez", "southern_cone", [], "man", 250),
-    ("Inés Núñez", "southern_cone", ["Workers Network"], "woman", 200),
-    ("Juana Condori", "andean", [], "woman", 150),
-    ("Karen Dupuy", "caribbean", [], "woman", 120),
-]
-RESERVATIONS = [{"kind": "region", "value": r} for r in REGIONS] + [
-    {"kind": "network", "value": "Workers Network"}]
 
 
 def _delegate(client, credential):
