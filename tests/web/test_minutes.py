@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from ballots import signing
 from ballots.minutes import read_minutes, verify_minutes
 from ballots.verify_cli import main as verify_main
+from governance import cli
 from governance.db import utcnow
 from governance.floor import agenda, speakers
 from governance.polls import services as polls
@@ -99,13 +100,22 @@ def _tampered(signed, tmp_path):
 
 
 def test_minutes_drawn_up_signed_cosigned_and_verified(app, client, settings, tmp_path,
-                                                       capsys):
+                                                       capsys, monkeypatch):
     session, poll_id = _day(app, settings)
     board = staff(client, "board")
     url = f"/api/v1/assemblies/{session.assembly_id}/minutes"
-    # 1. not while a poll is open
+    # 1. not while a poll is open: neither through the API nor on the command line
     refused = client.post(url, headers=board, json={})
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "poll_open"
+    monkeypatch.setenv("ASAMBLEA_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("ASAMBLEA_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("LANG", "es_PE.UTF-8")
+    out = tmp_path / "no.zip"
+    assert cli.main(["minutes", str(session.assembly_id), "--out", str(out)]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "asamblea: Hay una votación abierta: redacte el acta cuando todas las votaciones "
+        "estén cerradas.")
+    assert not out.exists()
     assert client.get(url).status_code == 404
     client.post(f"/api/v1/polls/{poll_id}/close", headers=board)
     # 2. drawn up and signed
