@@ -124,9 +124,10 @@ def _election(db: Session, seal: Seal, assembly: Assembly, delegates: list[Deleg
     poll = elections.create_poll(db, election.id, ACTOR, next(tick))
     polls.open_poll(db, poll.id, ACTOR, next(tick))
     keys = poll.options
-    # the big Andean and Central American organizations vote for their own men first
+    # most delegations mark two of the five best-known candidates and João Batista Ferreira:
+    # by votes alone five men would sit on the board; parity gives a seat to a woman
     _vote(db, poll.id, delegates, tick, lambda n: {"choices": sorted(
-        {keys[n % 5], keys[(n + 1) % 5], keys[5 + n % 6]})})
+        {keys[n % 5], keys[(n + 1) % 5], keys[6 if n % 3 else 5 + n % 6]})})
     polls.close_poll(db, seal, poll.id, ACTOR, next(tick))
 
 
