@@ -157,12 +157,6 @@ def _safe_name(name: str) -> str:
 
 
 def _read_zip(path: Path) -> dict[str, bytes]:
-    return _strip_top_folder(read_zip_members(path))
-
-
-def read_zip_members(path: Path) -> dict[str, bytes]:
-    """Every file of a ZIP, read in memory (never extracted), with the bundle's limits: unsafe
-    member names, encrypted, duplicate or oversized members are a BundleError."""
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -194,7 +188,7 @@ def read_zip_members(path: Path) -> dict[str, bytes]:
             if total > MAX_TOTAL_BYTES:
                 raise BundleError(f"{path}: bundle is larger than {MAX_TOTAL_BYTES} bytes")
             files[name] = data
-    return files
+    return _strip_top_folder(files)
 
 
 def _strip_top_folder(files: dict[str, bytes]) -> dict[str, bytes]:
@@ -205,11 +199,6 @@ def _strip_top_folder(files: dict[str, bytes]) -> dict[str, bytes]:
     if len(tops) == 1 and all("/" in name for name in files):
         return {name.split("/", 1)[1]: data for name, data in files.items()}
     return files
-
-
-def read_file(path: Path, name: str) -> bytes:
-    """A regular file's bytes, within the member size limit, or a BundleError naming it."""
-    return _read_file(path, name)
 
 
 def _read_file(path: Path, name: str) -> bytes:
@@ -227,8 +216,8 @@ def _read_file(path: Path, name: str) -> bytes:
         raise BundleError(f"cannot read {name}: {exc.strerror}") from None
 
 
-def _read_dir(path: Path) -> dict[str, bytes]:
-    files = {name: _read_file(path / name, name) for name in REQUIRED if (path / name).exists()}
+def _read_dir(path: Path, names: tuple[str, ...]) -> dict[str, bytes]:
+    files = {name: _read_file(path / name, name) for name in names if (path / name).exists()}
     cosig_dir = path / COSIGNATURES
     if cosig_dir.is_dir():
         for entry in sorted(cosig_dir.iterdir()):
@@ -238,23 +227,27 @@ def _read_dir(path: Path) -> dict[str, bytes]:
     return files
 
 
-def read_bundle(path: str | os.PathLike[str]) -> Bundle:
-    """Read an audit bundle from a directory or a ZIP file (API.md §3).
-
-    Raises `BundleError` with a one-line reason when the path is missing or unreadable, a
-    required file is absent, a member name is unsafe, or a member is too large.
-    Unknown extra files are ignored; cosignature files are paired by NAME.
-    """
+def read_files(path: str | os.PathLike[str], names: tuple[str, ...]) -> dict[str, bytes]:
+    """The files of a bundle at `path`: from a directory, `names` and the cosignature
+    files; from a ZIP, every member (read into memory, never extracted). Raises
+    `BundleError` when a required name is missing or the path is unreadable/unsafe."""
     source = Path(path)
     if source.is_dir():
-        files = _read_dir(source)
+        files = _read_dir(source, names)
     elif source.is_file():
         files = _read_zip(source)
     else:
         raise BundleError(f"{source}: no such bundle (not a directory or a file)")
-    missing = [name for name in REQUIRED if name not in files]
+    missing = [name for name in names if name not in files]
     if missing:
         raise BundleError(f"{source}: missing {', '.join(missing)}")
+    return files
+
+
+def cosignatures_of(
+    files: Mapping[str, bytes],
+) -> tuple[dict[str, tuple[bytes, bytes]], tuple[str, ...]]:
+    """The cosignature pairs (NAME → (pem, sig)) among `files`, and the unpaired files."""
     pems: dict[str, bytes] = {}
     sigs: dict[str, bytes] = {}
     for name, data in files.items():
@@ -271,12 +264,24 @@ def read_bundle(path: str | os.PathLike[str]) -> Bundle:
         [f"{COSIGNATURES}/{stem}.pem" for stem in set(pems) - set(sigs)]
         + [f"{COSIGNATURES}/{stem}.sig" for stem in set(sigs) - set(pems)]
     )
+    return {stem: (pems[stem], sigs[stem]) for stem in paired}, tuple(unpaired)
+
+
+def read_bundle(path: str | os.PathLike[str]) -> Bundle:
+    """Read an audit bundle from a directory or a ZIP file (API.md §3).
+
+    Raises `BundleError` with a one-line reason when the path is missing or unreadable, a
+    required file is absent, a member name is unsafe, or a member is too large.
+    Unknown extra files are ignored; cosignature files are paired by NAME.
+    """
+    files = read_files(path, REQUIRED)
+    cosignatures, unpaired = cosignatures_of(files)
     return Bundle(
         result_json=files[RESULT],
         signature=files[SIGNATURE],
         public_key_pem=files[PUBLIC_KEY],
         roll_jsonl=files[ROLL],
         ballots_jsonl=files[BALLOTS],
-        cosignatures={stem: (pems[stem], sigs[stem]) for stem in paired},
-        unpaired_cosignatures=tuple(unpaired),
+        cosignatures=cosignatures,
+        unpaired_cosignatures=unpaired,
     )

@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ballots.bundle import BundleError, deterministic_zip, read_file, read_zip_members
+from ballots.bundle import BundleError, cosignatures_of, deterministic_zip, read_files
 from ballots.canonical import NotCanonical, canonical_json, parse_canonical, sha256_hex
 from ballots.signing import SigningKeyError, fingerprint, load_public_key, verify_signature
 from ballots.verify import Check, Report
@@ -94,29 +94,14 @@ def package_zip_bytes(package: MinutesPackage) -> bytes:
     return deterministic_zip(package_files(package))
 
 
-def _read_dir(path: Path) -> dict[str, bytes]:
-    files = {}
-    for entry in sorted(path.iterdir()):
-        if entry.is_file():
-            files[entry.name] = read_file(entry, entry.name)
-    folder = path / COSIGNATURES
-    if folder.is_dir():
-        for entry in sorted(folder.iterdir()):
-            if entry.suffix in (".pem", ".sig"):
-                files[f"{COSIGNATURES}/{entry.name}"] = read_file(entry, entry.name)
-    return files
+_NAMES = (STATEMENT, SIGNATURE, PUBLIC_KEY, "minutes.pdf", "minutes.html")
 
 
 def _files(path: Path) -> dict[str, bytes]:
+    """The package's files: from a directory those it has, from a ZIP every member."""
     if path.is_dir():
-        return _read_dir(path)
-    if path.is_file():
-        files = read_zip_members(path)
-        tops = {name.split("/", 1)[0] for name in files}
-        if STATEMENT not in files and len(tops) == 1 and all("/" in n for n in files):
-            files = {name.split("/", 1)[1]: data for name, data in files.items()}
-        return files
-    raise BundleError(f"{path}: no such minutes package (not a directory or a file)")
+        return read_files(path, tuple(name for name in _NAMES if (path / name).exists()))
+    return read_files(path, ())
 
 
 def is_minutes(path: str | os.PathLike[str]) -> bool:
@@ -135,23 +120,12 @@ def read_minutes(path: str | os.PathLike[str]) -> MinutesPackage:
     missing = [name for name in (STATEMENT, SIGNATURE, PUBLIC_KEY) if name not in files]
     if missing:
         raise BundleError(f"{source}: missing {', '.join(missing)}")
-    pems, sigs = {}, {}
-    for name, data in files.items():
-        folder, _, filename = name.rpartition("/")
-        stem, _, suffix = filename.rpartition(".")
-        if folder == COSIGNATURES and suffix == "pem":
-            pems[stem] = data
-        elif folder == COSIGNATURES and suffix == "sig":
-            sigs[stem] = data
-    paired = sorted(set(pems) & set(sigs))
-    unpaired = sorted([f"{COSIGNATURES}/{s}.pem" for s in set(pems) - set(sigs)]
-                      + [f"{COSIGNATURES}/{s}.sig" for s in set(sigs) - set(pems)])
+    cosignatures, unpaired = cosignatures_of(files)
     return MinutesPackage(
         statement_json=files[STATEMENT], signature=files[SIGNATURE],
         public_key_pem=files[PUBLIC_KEY],
         documents={n: d for n, d in files.items() if DOCUMENT_NAME.match(n)},
-        cosignatures={stem: (pems[stem], sigs[stem]) for stem in paired},
-        unpaired_cosignatures=tuple(unpaired))
+        cosignatures=cosignatures, unpaired_cosignatures=unpaired)
 
 
 def _statement(package: MinutesPackage) -> dict[str, object]:

@@ -1,5 +1,8 @@
 """`asamblea verify PATH`: verify an audit bundle offline (API.md §1 and §3).
 
+A secret poll's bundle (it has poll.json; docs/e2e-protocol.md §11) is recognized and
+checked with `ballots.e2e.verify`, its ballots on one process per core.
+
 Exit status: 0 when every check holds, 1 when any fails (each failure is printed with its
 reason), 2 when PATH cannot be read as a bundle (a one-line error on stderr).
 Runs with nothing but `ballots/`, `cryptography` and `rfc8785` installed:
@@ -14,6 +17,9 @@ import sys
 from typing import TextIO
 
 from ballots.bundle import BundleError
+from ballots.e2e.bundle import is_secret_bundle
+from ballots.e2e.ledger_check import default_workers
+from ballots.e2e.verify import verify_secret_bundle
 from ballots.minutes import is_minutes, read_minutes, verify_minutes
 from ballots.verify import Report, verify_bundle
 
@@ -116,6 +122,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("path", metavar="PATH",
                         help="bundle or minutes package: a directory or a .zip")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="processes that check a secret poll's ballots (default: one per core)",
+    )
     args = parser.parse_args(argv)
     if is_minutes(args.path):
         try:
@@ -126,7 +138,10 @@ def main(argv: list[str] | None = None) -> int:
         _print_minutes(args.path, minutes, sys.stdout, args.json)
         return 0 if minutes.ok else 1
     try:
-        report = verify_bundle(args.path)
+        if is_secret_bundle(args.path):
+            report = verify_secret_bundle(args.path, workers=args.workers or default_workers())
+        else:
+            report = verify_bundle(args.path)
     except BundleError as exc:
         print(f"asamblea verify: error: {exc}", file=sys.stderr)
         return 2

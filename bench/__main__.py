@@ -28,6 +28,7 @@ BENCHMARKS = (
     ("close", "bench.close", "3. Closing a poll"),
     ("close_db", "bench.close_db", "3b. Closing a poll from the database"),
     ("verify", "bench.verify", "4. Verifying an audit bundle"),
+    ("e2e", "bench.e2e", "7. Secret polls (encrypted ballots)"),
     ("archive", "bench.archive", "6. Searching the archive"),
     ("voting", "bench.voting", "1, 2, 5. Logins, casting, turnout and the voting page"),
 )

@@ -148,3 +148,11 @@ def test_bulk_check_agrees_with_the_line_by_line_check(
             assert not isinstance(judged, NotCanonical) and rfc8785.dumps(judged) == rfc8785.dumps(
                 single
             )
+
+
+def test_deeply_nested_input_is_refused_not_a_crash() -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    with pytest.raises(NotCanonical, match="nested too deeply"):
+        parse_canonical(deep)
+    values = parse_canonical_lines([deep, b"1"])
+    assert isinstance(values[0], NotCanonical) and values[1] == 1

@@ -27,6 +27,8 @@ def _undocumented(path: Path) -> list[str]:
     return missing
 
 
-@pytest.mark.parametrize("path", sorted(PACKAGE.glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE))
+)
 def test_public_names_have_docstrings(path: Path) -> None:
     assert not _undocumented(path)
