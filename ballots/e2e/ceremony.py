@@ -31,11 +31,14 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}")
 
 class CeremonyError(ValueError):
     """A ceremony message that is malformed, unsigned, or fails its proof; `check` names
-    the check (ceremony_format, ceremony_signature, ceremony_proof, …)."""
+    the check (ceremony_format, ceremony_signature, ceremony_proof, …), `signer` the
+    trustee when the message was validly signed (only then is the fault that trustee's:
+    anyone, the bulletin board included, can post a badly signed message)."""
 
-    def __init__(self, check: str, message: str) -> None:
+    def __init__(self, check: str, message: str, signer: int | None = None) -> None:
         super().__init__(message)
         self.check = check
+        self.signer = signer  # the trustee whose *signed* message is wrong, if it is one
 
 
 def _is_int(value: object) -> bool:
