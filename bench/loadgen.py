@@ -24,6 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+
+from governance.db import normalize_url
+
 
 @dataclass(frozen=True)
 class Call:
@@ -170,6 +175,23 @@ def self_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def postgres_backends(url: str | None) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend serving `url`'s database (on this
+    machine), the asking connection left out; {} for another database or none."""
+    if not url or not url.startswith("postgresql"):
+        return {}
+    engine = create_engine(normalize_url(url), poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            pids = connection.execute(text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()")).scalars().all()
+    finally:
+        engine.dispose()
+    found = {pid: _proc_stat(pid) for pid in pids}
+    return {pid: stat[1] for pid, stat in found.items() if stat is not None}
+
+
 @dataclass
 class CpuUse:
     wall: float
@@ -177,6 +199,12 @@ class CpuUse:
     generator: float  # CPU seconds of this process (the load generator)
     machine_busy: float  # CPU seconds of every process on the machine
     cores: int
+    database: float = 0.0  # CPU seconds of the PostgreSQL backends serving it (0 for SQLite)
+
+    @property
+    def serving(self) -> float:
+        """The server's CPU, its database's included: what a request costs to answer."""
+        return self.server + self.database
 
     def share(self, seconds: float) -> str:
         """CPU seconds as a share of one core during the wall time."""
@@ -184,25 +212,31 @@ class CpuUse:
 
     @property
     def others(self) -> float:
-        return max(0.0, self.machine_busy - self.server - self.generator)
+        return max(0.0, self.machine_busy - self.server - self.generator - self.database)
 
 
 class CpuMeter:
-    """Measures the server's, the generator's and everyone else's CPU over a block."""
+    """Measures the server's (with its PostgreSQL backends, given `database_url`), the
+    generator's and everyone else's CPU over a block."""
 
-    def __init__(self, server_pid: int | None) -> None:
-        self.server_pid = server_pid
+    def __init__(self, server_pid: int | None, database_url: str | None = None) -> None:
+        self.server_pid, self.database_url = server_pid, database_url
 
     def __enter__(self) -> CpuMeter:
+        self._backends = postgres_backends(self.database_url)
         self._start = (time.perf_counter(), self._server(), self_cpu(), machine_cpu()[0])
         return self
 
     def __exit__(self, *_: object) -> None:
         wall0, server0, gen0, busy0 = self._start
-        self.use = CpuUse(
-            wall=time.perf_counter() - wall0, server=self._server() - server0,
-            generator=self_cpu() - gen0, machine_busy=machine_cpu()[0] - busy0,
-            cores=os.cpu_count() or 1)
+        wall, server, gen, busy = (time.perf_counter(), self._server(), self_cpu(),
+                                   machine_cpu()[0])
+        # A backend that appeared during the block spent all its CPU in it.
+        database = sum(cpu - self._backends.get(pid, 0.0)
+                       for pid, cpu in postgres_backends(self.database_url).items())
+        self.use = CpuUse(wall=wall - wall0, server=server - server0, generator=gen - gen0,
+                          machine_busy=busy - busy0, cores=os.cpu_count() or 1,
+                          database=database)
 
     def _server(self) -> float:
         return tree_cpu(self.server_pid) if self.server_pid else 0.0
@@ -281,6 +315,34 @@ async def open_model(client: HttpClient, calls: Sequence[Call], rate: float, *,
     await asyncio.gather(*tasks)
     if keep_replies:
         outcome.replies = [r for r in replies if r is not None]
+    return outcome
+
+
+async def closed_model(client: HttpClient, calls: Sequence[Call], connections: int, *,
+                       expected: int) -> Outcome:
+    """Send `calls` over `connections` connections, each sending its next request as soon as
+    the previous one is answered (as wrk does): the server's capacity at that concurrency.
+    Latency counts from each request's sending."""
+    loop = asyncio.get_running_loop()
+    outcome = Outcome(offered_rate=0.0, sent=len(calls))
+    outcome.first_sent = loop.time()
+    pending = iter(calls)
+
+    async def connection() -> None:
+        for call in pending:
+            began = loop.time()
+            reply = await client.request(call)
+            done = loop.time()
+            outcome.statuses[reply.status] += 1
+            if reply.error:
+                outcome.errors[reply.error.split(":")[0]] += 1
+            elif reply.status != expected:
+                outcome.errors[f"HTTP {reply.status}: {_error_code(reply.body)}"] += 1
+            if reply.status == expected:
+                outcome.latencies.append(done - began)
+            outcome.last_done = max(outcome.last_done, done)
+
+    await asyncio.gather(*(connection() for _ in range(connections)))
     return outcome
 
 

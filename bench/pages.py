@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from bench.loadgen import Call, HttpClient
 
@@ -41,6 +41,13 @@ class Fetched:
 def page_call(path: str, token: str) -> Call:
     return Call("GET", path, (("Cookie", f"{SESSION_COOKIE}={token}"),
                               ("Accept-Encoding", "gzip")))
+
+
+def form_call(path: str, fields: dict[str, str], token: str) -> Call:
+    """A form posted by a browser without JavaScript, with the session cookie."""
+    body = urlencode(fields).encode()
+    return Call("POST", path, (("Cookie", f"{SESSION_COOKIE}={token}"),
+                               ("Content-Type", "application/x-www-form-urlencoded")), body)
 
 
 async def fetch_with_resources(client: HttpClient, path: str, token: str) -> list[Fetched]:

@@ -27,6 +27,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
+
 from bench import baseline_app
 from bench.common import Context, Section, Table, Target, count
 from bench.loadgen import (
@@ -35,17 +37,26 @@ from bench.loadgen import (
     CpuUse,
     HttpClient,
     Outcome,
+    closed_model,
     json_call,
     open_model,
 )
-from bench.pages import fetch_with_resources, page_call
+from bench.pages import fetch_with_resources, form_call, page_call
 from bench.seed import Seeded, reset_postgres, seed
 from bench.server import Server, app_server, baseline_server
+from governance.db import Database
+from governance.polls.models import Ballot, Poll
 from governance.settings import CREDENTIAL_HASHING
+from governance.web.middleware import csrf_for_session
 
 DELEGATES = 1_000
 LOGIN_RATE = 60.0  # offered logins/s: above the 40/s target, so the result is the capacity
 TARGET_RATE, TARGET_P99, TARGET_RATIO, TARGET_LOGINS = 1_500.0, 0.200, 0.5, 40.0
+# Issue 14: the server's capacity with 64 connections sending ballots back to back.
+CONNECTIONS = 64
+SATURATION_RATE, SATURATION_P99, SATURATION_RATIO = 1_800.0, 0.150, 1.2
+HTML_VOTES = 200  # delegates voting through the pages (confirm, cast, the page it leads to)
+HTML_RATIO = 2.0
 PAGE_TARGET_BYTES = 30 * 1024
 CHOICES = ("yes", "yes", "no", "abstain")
 
@@ -60,8 +71,13 @@ def ladder(ctx: Context) -> tuple[tuple[float, int], ...]:
         TARGET_RATE, 3 * DELEGATES)
 
 
+def saturation_polls(ctx: Context) -> int:
+    return 2 if ctx.quick else 5
+
+
 def polls_needed(ctx: Context) -> int:
-    return sum(-(-ballots // DELEGATES) for _, ballots in ladder(ctx))
+    # the ladder, the saturation run, and one poll for the votes through the pages
+    return sum(-(-ballots // DELEGATES) for _, ballots in ladder(ctx)) + saturation_polls(ctx) + 1
 
 
 @dataclass
@@ -80,6 +96,10 @@ class Scenario:
     login: Step | None = None
     steps: list[Step] = field(default_factory=list)
     baseline: list[Step] = field(default_factory=list)
+    saturated: Step | None = None  # 64 connections, back to back
+    saturated_baseline: Step | None = None
+    ledger: str = ""  # what the check of the ledgers after the run found
+    html: Step | None = None  # votes through the pages: CPU per vote
     page_files: list[object] = field(default_factory=list)
     page_idle: list[float] = field(default_factory=list)
     status_idle: list[float] = field(default_factory=list)
@@ -116,11 +136,13 @@ async def _idle_probes(client: HttpClient, scenario: Scenario, poll_id: int, tok
 
 def _ballots(tokens: Sequence[str], polls: Sequence[int], first_poll: int, total: int,
              rng: random.Random) -> tuple[list[Call], int]:
-    """`total` castBallot calls, every delegate once per poll, in a shuffled order; returns
-    them and the index of the next unused poll."""
+    """`total` castBallot calls (as many polls as that takes for DELEGATES delegates), every
+    delegate with a session once per poll, in a shuffled order; returns them and the index of
+    the next unused poll. Fewer when some logins failed: never more polls than were seeded."""
     calls: list[Call] = []
     index = first_poll
-    while len(calls) < total:
+    last = first_poll + -(-total // DELEGATES)
+    while len(calls) < total and index < last:
         order = list(range(len(tokens)))
         rng.shuffle(order)
         for delegate in order[: total - len(calls)]:
@@ -159,6 +181,69 @@ async def _cast_ladder(ctx: Context, client: HttpClient, server: Server, seeded:
     return steps, poll_index
 
 
+async def _saturate(ctx: Context, server: Server, seeded: Seeded, tokens: Sequence[str],
+                    first_poll: int) -> tuple[Step, int]:
+    """Every delegate casts once in each of the next polls, over CONNECTIONS connections
+    sending back to back (closed model, as wrk): the server's capacity."""
+    count = saturation_polls(ctx) * DELEGATES
+    calls, next_poll = _ballots(tokens, seeded.polls, first_poll, count, random.Random(12))
+    ctx.log(f"  {count:,} ballots over {CONNECTIONS} connections, back to back")
+    client = HttpClient("127.0.0.1", server.port, max_connections=CONNECTIONS)
+    with CpuMeter(server.pid, seeded.url) as meter:
+        outcome = await closed_model(client, calls, CONNECTIONS, expected=201)
+    await client.close()
+    return Step(outcome, meter.use), next_poll
+
+
+def check_ledgers(url: str, poll_ids: Sequence[int], acknowledged: int) -> str:
+    """After a run: every poll's ledger positions are 0…n-1 without a repeat, `next_seq` is n,
+    and the polls hold at least the acknowledged ballots. Returns what was found."""
+    database = Database(url)
+    total, problems = 0, []
+    with database.transaction(write=False) as db:
+        for poll_id in poll_ids:
+            seqs = list(db.scalars(select(Ballot.seq).where(Ballot.poll_id == poll_id)
+                                   .order_by(Ballot.seq)))
+            next_seq = db.scalar(select(Poll.next_seq).where(Poll.id == poll_id))
+            if seqs != list(range(len(seqs))) or next_seq != len(seqs):
+                problems.append(f"poll {poll_id}: positions not 0…{len(seqs) - 1}")
+            total += len(seqs)
+    database.dispose()
+    if total < acknowledged:
+        problems.append(f"{acknowledged - total} acknowledged ballots missing")
+    return "; ".join(problems) or (f"complete and gapless ({total:,} ballots, "
+                                   f"{acknowledged:,} acknowledged)")
+
+
+async def _html_votes(client: HttpClient, server: Server, seeded: Seeded, tokens: Sequence[str],
+                      poll_id: int) -> Step:
+    """HTML_VOTES delegates vote through the pages as a browser without JavaScript does: the
+    confirmation (POST), the vote (POST, 303), and the page it leads to (GET), 8 at a time."""
+    loop = asyncio.get_running_loop()
+    outcome = Outcome(offered_rate=0.0, sent=HTML_VOTES)
+    outcome.first_sent = loop.time()
+    queue = iter(tokens[:HTML_VOTES])
+
+    async def browser() -> None:
+        for token in queue:
+            began = loop.time()
+            form = {"choice": "yes", "csrf_token": csrf_for_session(token)}
+            confirm = await client.request(form_call(f"/me/polls/{poll_id}/confirm", form, token))
+            cast = await client.request(form_call(f"/me/polls/{poll_id}/vote", form, token))
+            shown = await client.request(page_call(cast.headers.get("location", "/"), token))
+            statuses = (confirm.status, cast.status, shown.status)
+            outcome.statuses[cast.status] += 1
+            if statuses == (200, 303, 200):
+                outcome.latencies.append(loop.time() - began)
+            else:
+                outcome.errors[f"HTTP {statuses}"] += 1
+            outcome.last_done = loop.time()
+
+    with CpuMeter(server.pid, seeded.url) as meter:
+        await asyncio.gather(*(browser() for _ in range(8)))
+    return Step(outcome, meter.use)
+
+
 async def _baseline_ladder(ctx: Context, client: HttpClient, server: Server) -> list[Step]:
     steps = []
     body = {"choice": "yes"}
@@ -185,8 +270,16 @@ def _run_app(ctx: Context, scenario: Scenario, seeded: Seeded, first_poll: int) 
             await _idle_probes(client, scenario, seeded.polls[first_poll], tokens[0], 20)
             scenario.steps, next_poll = await _cast_ladder(ctx, client, server, seeded, tokens,
                                                            first_poll)
+            scenario.saturated, after = await _saturate(ctx, server, seeded, tokens, next_poll)
+            ctx.log(f"  {HTML_VOTES} votes through the pages")
+            scenario.html = await _html_votes(client, server, seeded, tokens, seeded.polls[after])
             await client.close()
-            return next_poll
+            acknowledged = sum(step.outcome.ok(201) for step in scenario.steps)
+            acknowledged += scenario.saturated.outcome.ok(201) + scenario.html.outcome.ok(303)
+            scenario.ledger = check_ledgers(seeded.url, seeded.polls[first_poll:after + 1],
+                                            acknowledged)
+            ctx.log(f"  ledgers: {scenario.ledger}")
+            return after + 1
 
         return asyncio.run(measure())
 
@@ -199,6 +292,14 @@ def _run_baseline(ctx: Context, scenario: Scenario, url: str) -> None:
             client = HttpClient("127.0.0.1", server.port)
             steps = await _baseline_ladder(ctx, client, server)
             await client.close()
+            count = saturation_polls(ctx) * DELEGATES
+            ctx.log(f"  baseline: {count:,} inserts over {CONNECTIONS} connections")
+            wide = HttpClient("127.0.0.1", server.port, max_connections=CONNECTIONS)
+            calls = [json_call("POST", "/ballots", {"choice": "yes"})] * count
+            with CpuMeter(server.pid, url) as meter:
+                outcome = await closed_model(wide, calls, CONNECTIONS, expected=201)
+            await wide.close()
+            scenario.saturated_baseline = Step(outcome, meter.use)
             return steps
 
         scenario.baseline = asyncio.run(measure())
@@ -248,7 +349,7 @@ def run(ctx: Context) -> Section:
         seeded = seed(ctx, ctx.postgres_url, pg_dir / "data", delegates=DELEGATES,
                       poll_count=2 * polls_needed(ctx))
         next_poll = 0
-        for workers in (1, 4):
+        for workers in (1, 2, 4):
             ctx.log(f"PostgreSQL, {workers} worker{'s' if workers > 1 else ''}")
             scenario = Scenario(f"PostgreSQL, {workers} worker{'s' if workers > 1 else ''}",
                                 "postgresql", workers)
@@ -360,10 +461,84 @@ def report(ctx: Context, scenarios: Sequence[Scenario], schema_note: str) -> Sec
                     _ms(max(page.latencies, default=float("nan")))])
         idle.rows.append([scenario.label, _ms(_median(scenario.status_idle)),
                           _ms(_median(scenario.page_idle))])
-    section.tables += [logins, casting, turnout, idle]
+    section.tables += [logins, casting, _saturation_table(scenarios), turnout, idle]
     _page_table(section, scenarios)
     _targets(section, scenarios)
+    _saturation_targets(section, scenarios)
     return section
+
+
+def _per(step: Step | None, expected: int) -> float:
+    """Server CPU seconds (its database's included) per expected answer."""
+    if step is None or not step.outcome.ok(expected):
+        return float("nan")
+    return step.cpu.serving / step.outcome.ok(expected)
+
+
+def _saturation_table(scenarios: Sequence[Scenario]) -> Table:
+    table = Table(["backend", "ballots", "accepted/s", "p50", "p99", "errors",
+                   "server CPU per ballot", "baseline inserts/s", "baseline p99",
+                   "baseline CPU per insert", "ratio to baseline", "ledgers after the run",
+                   "page vote: CPU per vote", "page vote / API ballot", "other processes"], [],
+                  caption=(f"Casting at capacity (issue 14): {CONNECTIONS} connections sending "
+                           f"ballots back to back (closed model, as wrk), every delegate once "
+                           f"per poll; the baseline the same way, in the same run. “Server "
+                           f"CPU” includes the PostgreSQL backends serving the database. Page "
+                           f"vote: {HTML_VOTES} delegates vote through the pages (confirmation, "
+                           f"vote, the page it leads to), 8 at a time."))
+    for scenario in scenarios:
+        step, base = scenario.saturated, scenario.saturated_baseline
+        if step is None:
+            continue
+        out = step.outcome
+        rate = out.throughput(201)
+        base_rate = base.outcome.throughput(201) if base else 0.0
+        html = _per(scenario.html, 303)
+        table.rows.append([
+            scenario.label, count(out.sent), f"{rate:,.0f}", _ms(out.median),
+            _ms(out.percentile(99)), _errors(out, 201), _ms(_per(step, 201)),
+            f"{base_rate:,.0f}", _ms(base.outcome.percentile(99)) if base else "n/a",
+            _ms(_per(base, 201)), f"{rate / base_rate:.2f}" if base_rate else "n/a",
+            scenario.ledger, _ms(html), f"{html / _per(step, 201):.1f}×",
+            step.cpu.share(step.cpu.others)])
+    return table
+
+
+def _saturation_targets(section: Section, scenarios: Sequence[Scenario]) -> None:
+    measured = [s for s in scenarios if s.saturated is not None]
+    sqlite = [s for s in measured if s.backend == "sqlite" and s.workers == 1]
+    postgres = [s for s in measured if s.backend == "postgresql"]
+    best = max(postgres, key=lambda s: s.saturated.outcome.throughput(201),  # type: ignore[union-attr]
+               default=None)
+    for scenario in [*sqlite, *([best] if best else [])]:
+        step = scenario.saturated
+        base = scenario.saturated_baseline
+        if step is None:
+            continue
+        out = step.outcome
+        rate, p99 = out.throughput(201), out.percentile(99)
+        ratio_value = rate / base.outcome.throughput(201) if base else 0.0
+        label = scenario.label + (" (the best worker count)" if scenario is best else "")
+        cpu = f"server CPU {_ms(_per(step, 201))} per ballot"
+        checks = [
+            ("accepted", rate >= SATURATION_RATE, f"{rate:,.0f}/s", f"≥ {SATURATION_RATE:,.0f}/s"),
+            ("p99", p99 < SATURATION_P99, _ms(p99), "< 150 ms"),
+            ("errors", out.failures(201) == 0, str(out.failures(201)), "0"),
+            ("ledgers complete and gapless", scenario.ledger.startswith("complete"),
+             scenario.ledger, "after the run"),
+        ]
+        if scenario.backend == "sqlite":
+            checks.append(("ratio to the bare-insert baseline", ratio_value >= SATURATION_RATIO,
+                           f"{ratio_value:.2f}", f"≥ {SATURATION_RATIO}"))
+        for name, met, value, wanted in checks:
+            section.targets.append(Target(
+                f"casting, {CONNECTIONS} connections, {label}: {name}", wanted, value, met,
+                f"{cpu}; other processes took {step.cpu.share(step.cpu.others)} of a core"))
+        html, api = _per(scenario.html, 303), _per(step, 201)
+        section.targets.append(Target(
+            f"vote through the pages, {scenario.label}", f"≤ {HTML_RATIO:.0f}× the API ballot",
+            f"{html / api:.1f}× ({_ms(html)} vs {_ms(api)} of server CPU)",
+            html / api <= HTML_RATIO))
 
 
 def _ceiling(cores: int, cpu_seconds: float, done: int) -> str:

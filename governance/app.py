@@ -34,6 +34,7 @@ from governance.organizations import views as organization_views
 from governance.polls import api as poll_api
 from governance.polls import pages as poll_pages
 from governance.polls import voting as poll_voting
+from governance.polls.writer import BallotWriter
 from governance.results import checkpoints, keys
 from governance.results import views as result_views
 from governance.settings import Settings
@@ -89,6 +90,7 @@ async def openapi(request: Request) -> Response:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     database = Database(settings.database_url)
+    writer = BallotWriter(database, pause=settings.test_writer_pause_ms / 1000)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -98,6 +100,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         yield
         if beat is not None:
             beat.cancel()
+        writer.stop()  # the ballots already queued are written before the server stops
         database.dispose()
 
     api_routes = [Route("/openapi.json", openapi, methods=["GET"], name="openapi")]
@@ -119,6 +122,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.database = database
+    app.state.ballot_writer = writer
     app.state.templates = make_environment()
     # Pages that show the signing key's fingerprint (assembly page, audit page) read it here.
     app.state.templates.globals["signing_key"] = lambda: keys.public_key(settings)

@@ -147,8 +147,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         migrate.upgrade(settings.database_url)
     else:
         _require_schema(settings)
+    # uvicorn picks uvloop and httptools when they are installed (they are dependencies where
+    # they build), asyncio and h11 otherwise; its access log is replaced by the batched one.
     uvicorn.run("governance.asgi:app", host=args.host, port=args.port, workers=args.workers,
-                proxy_headers=True, log_level="info")
+                proxy_headers=True, log_level="info", access_log=False)
     return 0
 
 
@@ -160,6 +162,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     os.environ.setdefault("ASAMBLEA_DATABASE_URL", "sqlite:///asamblea-demo.db")
     os.environ.setdefault("ASAMBLEA_DATA_DIR", "asamblea-demo-data")
     os.environ["ASAMBLEA_SECURE_COOKIES"] = "0"  # plain http on the local machine
+    os.environ.setdefault("ASAMBLEA_ACCESS_LOG", "0")  # the demo's terminal shows the logins
     settings = _settings()
     logins = demo.prepare(settings)
     print("Asamblea demo — logins:")

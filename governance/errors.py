@@ -68,3 +68,13 @@ class RateLimited(DomainError):
 
 class PayloadTooLarge(DomainError):
     code = "too_large"
+
+
+class Busy(DomainError):
+    """Too much is arriving at once; nothing was done, and the same request may come again."""
+
+    code = "busy"
+
+    def __init__(self, message: str, retry_after: int, **params: Any) -> None:
+        super().__init__(message, None, **params)
+        self.retry_after = retry_after

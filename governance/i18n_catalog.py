@@ -33,7 +33,8 @@ KEYWORDS: dict[str, object] = {
     **DEFAULT_KEYWORDS,
     "N_": None,
     **dict.fromkeys(["InvalidInput", "NotFound", "NotAuthenticated", "Forbidden", "Conflict",
-                     "RateLimited", "PayloadTooLarge", "DomainError", "CommandMessage"], (1,)),
+                     "RateLimited", "PayloadTooLarge", "Busy", "DomainError", "CommandMessage"],
+                    (1,)),
     "RowError": (2,),
 }
 METHODS = [

@@ -59,6 +59,11 @@ class Settings:
     # Seconds between signed checkpoints of open polls; 0 turns the rhythm off (tests).
     checkpoint_seconds: int = 30
     demo: bool = False
+    # One line per request on standard error, written in batches (governance/web/access_log.py).
+    access_log: bool = True
+    # Fault injection for the crash test only: the ballot writer waits this long inside each
+    # batch's transaction, before committing, and says so in the log.
+    test_writer_pause_ms: int = 0
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -70,6 +75,8 @@ class Settings:
             "session_absolute_hours": _int("ASAMBLEA_SESSION_ABSOLUTE_HOURS", 24),
             "instance_name": os.environ.get("ASAMBLEA_INSTANCE") or "asamblea",
             "checkpoint_seconds": _int("ASAMBLEA_CHECKPOINT_SECONDS", 30),
+            "access_log": _bool("ASAMBLEA_ACCESS_LOG", True),
+            "test_writer_pause_ms": _int("ASAMBLEA_TEST_WRITER_PAUSE_MS", 0),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

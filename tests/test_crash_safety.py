@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import httpx2
@@ -26,9 +27,11 @@ KILL_AFTER = 40
 THREADS = 8
 
 
-def vote_until_killed(server: Server, session, poll_id: int) -> tuple[list[str], set[int]]:
-    """Delegates vote from 8 threads; the server is killed once KILL_AFTER receipts came back.
-    Returns the receipts and the delegates whose request got no answer."""
+def vote_until_killed(server: Server, session, poll_id: int, in_batch: bool = False,
+                      ) -> tuple[list[str], set[int]]:
+    """Delegates vote from 8 threads; the server is killed once KILL_AFTER receipts came back
+    (with `in_batch`, at the first moment after that when its log says a batch is written and
+    not yet committed). Returns the receipts and the delegates whose request got no answer."""
     receipts: list[str] = []
     unanswered: set[int] = set()
     refused: list[str] = []
@@ -56,9 +59,12 @@ def vote_until_killed(server: Server, session, poll_id: int) -> tuple[list[str],
                     continue
                 with lock:
                     receipts.append(cast.json()["receipt"])
-                    if len(receipts) == KILL_AFTER:
-                        server.kill()
-                        killed.set()
+                    last = len(receipts) == KILL_AFTER
+                if last:
+                    if in_batch:
+                        wait_for_a_batch_in_its_transaction(server)
+                    server.kill()
+                    killed.set()
 
     threads = [threading.Thread(target=delegate, args=(list(range(i, DELEGATES, THREADS)),))
                for i in range(THREADS)]
@@ -73,13 +79,43 @@ def vote_until_killed(server: Server, session, poll_id: int) -> tuple[list[str],
 
 @pytest.mark.parametrize("run", [1, 2])
 def test_sigkill_loses_no_acknowledged_ballot(database, settings, tmp_path, run):
+    kill_while_voting(database, settings, tmp_path)
+
+
+def test_sigkill_while_a_batch_is_being_written(database, settings, tmp_path):
+    """The ballot writer commits ballots in groups; here it waits 300 ms inside each group's
+    transaction before committing (fault injection), so the kill that follows a receipt finds
+    the next group written but not committed: none of it was acknowledged, and none is lost
+    that was."""
+    output = kill_while_voting(database, settings, tmp_path, in_batch=True,
+                               ASAMBLEA_TEST_WRITER_PAUSE_MS="300")
+    writer = [line for line in output.splitlines() if "ballots written, committing" in line
+              or "ballots committed" in line]
+    assert writer and "written, committing" in writer[-1], output  # killed inside a batch
+    sizes = [int(line.split("batch of ")[1].split()[0]) for line in writer]
+    assert max(sizes) > 1, writer  # ballots that arrived together were committed together
+
+
+def wait_for_a_batch_in_its_transaction(server: Server) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        said = [line for line in server.log.read_text(errors="replace").splitlines()
+                if "ballots written, committing" in line or "ballots committed" in line]
+        if said and "written, committing" in said[-1]:
+            return
+        time.sleep(0.01)
+
+
+def kill_while_voting(database, settings, tmp_path, in_batch: bool = False, **env: str) -> str:
+    """Vote, SIGKILL the server, restart it; check the ledger. Returns the killed server's
+    output."""
     ensure_key(settings)
     with database.transaction() as db:
         session = assembly_in_session(db, settings, [10] * DELEGATES)
         poll_id = open_poll(db, session.assembly_id)
-    server = start_server(settings, tmp_path / "server.log")
+    server = start_server(settings, tmp_path / "server.log", **env)
     try:
-        receipts, unanswered = vote_until_killed(server, session, poll_id)
+        receipts, unanswered = vote_until_killed(server, session, poll_id, in_batch)
     finally:
         server.stop()
     assert len(receipts) >= KILL_AFTER, server.output()
@@ -109,6 +145,7 @@ def test_sigkill_loses_no_acknowledged_ballot(database, settings, tmp_path, run)
         assert cast.json()["seq"] == len(seqs)
     finally:
         restarted.stop()
+    return server.log.read_text(errors="replace")
 
 
 def test_server_refuses_a_database_without_schema(tmp_path: Path):

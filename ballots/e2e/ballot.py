@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from ballots.canonical import canonical_json_plain
 from ballots.e2e.elgamal import Ciphertext
 from ballots.e2e.encoding import EncodingError, decode_hex
+from ballots.e2e.keys import is_prime_order_key
 from ballots.e2e.proofs import OneOfProof
 
 FORMAT = "asamblea.ballot/1"
@@ -138,6 +139,8 @@ def parse_ballot(data: object, *, options: int, count_values: int = 0) -> Ballot
     if previous is not None and (not isinstance(previous, str) or not _HEX64.fullmatch(previous)):
         raise EncodingError("ballot.previous must be null or 64 lower-case hex digits")
     key = decode_hex(data["voting_key"], "ballot.voting_key", 32)
+    if not is_prime_order_key(key):
+        raise EncodingError("ballot.voting_key is not an Ed25519 key of prime order")
     entries = data[kind]
     if not isinstance(entries, list) or len(entries) != options:
         raise EncodingError(f"ballot.{kind} must have one entry per option ({options})")

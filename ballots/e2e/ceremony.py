@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from ballots.canonical import canonical_json
 from ballots.e2e.encoding import EncodingError, decode_hex
+from ballots.e2e.keys import is_prime_order_key
 from ballots.e2e.transcript import ProofContext
 from ballots.e2e.trustees import MAX_TRUSTEES
 
@@ -30,11 +31,14 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}")
 
 class CeremonyError(ValueError):
     """A ceremony message that is malformed, unsigned, or fails its proof; `check` names
-    the check (ceremony_format, ceremony_signature, ceremony_proof, …)."""
+    the check (ceremony_format, ceremony_signature, ceremony_proof, …), `signer` the
+    trustee when the message was validly signed (only then is the fault that trustee's:
+    anyone, the bulletin board included, can post a badly signed message)."""
 
-    def __init__(self, check: str, message: str) -> None:
+    def __init__(self, check: str, message: str, signer: int | None = None) -> None:
         super().__init__(message)
         self.check = check
+        self.signer = signer  # the trustee whose *signed* message is wrong, if it is one
 
 
 def _is_int(value: object) -> bool:
@@ -70,6 +74,8 @@ class Ceremony:
             raise EncodingError("trustees must be numbered 1, 2, … in order")
         if len({t.key for t in self.trustees}) != n:
             raise EncodingError("each trustee needs its own key")
+        if not all(is_prime_order_key(t.key) for t in self.trustees):
+            raise EncodingError("every trustee key must be an Ed25519 key of prime order")
 
     @property
     def count(self) -> int:

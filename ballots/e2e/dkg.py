@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -104,9 +103,9 @@ def read_card(ceremony: Ceremony, signed: object) -> Card:
         transport = decode_point(message["transport_key"], "transport_key")
         proof = SchnorrProof.from_dict(message["proof"], "proof")
     except EncodingError as exc:
-        raise CeremonyError("ceremony_format", f"card of trustee {index}: {exc}") from None
+        raise CeremonyError("ceremony_format", f"card of trustee {index}: {exc}", index) from None
     if not verify_schnorr(TAG_TRANSPORT, ceremony.context(index), transport, proof):
-        raise CeremonyError("ceremony_proof", f"the card of trustee {index} fails its proof")
+        raise CeremonyError("ceremony_proof", f"the card of trustee {index} fails its proof", index)
     return Card(index, transport)
 
 
@@ -192,13 +191,19 @@ def read_dealing(ceremony: Ceremony, signed: object, holders: Sequence[int]) -> 
             sealed = _sealed(item, f"shares[{n}]")
             shares[sealed.to] = sealed
     except EncodingError as exc:
-        raise CeremonyError("ceremony_format", f"dealing of trustee {index}: {exc}") from None
+        raise CeremonyError(
+            "ceremony_format", f"dealing of trustee {index}: {exc}", index
+        ) from None
     if sorted(shares) != [h for h in holders if h != index] or len(shares) != len(items):
         raise CeremonyError(
-            "ceremony_format", f"the dealing of trustee {index} does not seal one share per holder"
+            "ceremony_format",
+            f"the dealing of trustee {index} does not seal one share per holder",
+            index,
         )
     if not verify_schnorr(TAG_COEFFICIENT, ceremony.context(index), commitments[0], proof):
-        raise CeremonyError("ceremony_proof", f"the dealing of trustee {index} fails its proof")
+        raise CeremonyError(
+            "ceremony_proof", f"the dealing of trustee {index} fails its proof", index
+        )
     return Dealing(index, commitments, shares)
 
 
@@ -296,11 +301,12 @@ def upheld(
 @dataclass(frozen=True)
 class Outcome:
     """The ceremony's public outcome: the trustee set (None when fewer than k dealers
-    qualified), and why each trustee was left out (index → reason)."""
+    qualified), why each trustee was left out (index → reason), and the messages set
+    aside (unsigned or malformed ones, complaints not upheld)."""
 
     trustees: Trustees | None
     excluded: Mapping[int, str] = field(default_factory=dict)
-    rejected_complaints: tuple[str, ...] = ()
+    set_aside: tuple[str, ...] = ()
 
 
 def outcome(
@@ -311,12 +317,13 @@ def outcome(
 ) -> Outcome:
     """Judge a whole ceremony transcript from public data only (what the verifier does)."""
     excluded: dict[int, str] = {}
+    rejected: list[str] = []
     good_cards: dict[int, Card] = {}
     for signed in cards:
         try:
             card = read_card(ceremony, signed)
         except CeremonyError as exc:
-            excluded.setdefault(_signer(signed), str(exc))
+            _blame(exc, excluded, rejected)
             continue
         good_cards.setdefault(card.index, card)
     holders = sorted(good_cards)
@@ -325,11 +332,10 @@ def outcome(
         try:
             dealing = read_dealing(ceremony, signed, holders)
         except CeremonyError as exc:
-            excluded.setdefault(_signer(signed), str(exc))
+            _blame(exc, excluded, rejected)
             continue
         if dealing.index in good_cards:
             good_dealings.setdefault(dealing.index, dealing)
-    rejected = []
     for signed in complaints:
         try:
             complaint = read_complaint(ceremony, signed)
@@ -361,10 +367,13 @@ def outcome(
     return Outcome(trustees, dict(sorted(excluded.items())), tuple(rejected))
 
 
-def _signer(signed: object) -> int:
-    message: Any = signed.get("message") if isinstance(signed, Mapping) else None
-    index = message.get("index") if isinstance(message, Mapping) else None
-    return index if isinstance(index, int) and not isinstance(index, bool) else 0
+def _blame(exc: CeremonyError, excluded: dict[int, str], rejected: list[str]) -> None:
+    """A wrong message excludes its trustee only if that trustee signed it; otherwise
+    it is set aside (anyone can post a message that is not signed)."""
+    if exc.signer is not None:
+        excluded.setdefault(exc.signer, str(exc))
+    else:
+        rejected.append(str(exc))
 
 
 def final_share(

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from ballots.canonical import canonical_json_plain
 from ballots.e2e.encoding import EncodingError, decode_hex
+from ballots.e2e.keys import is_prime_order_key
 
 REASONS = ("registered", "proxy", "re_registered", "revoked")
 HOLDERS = ("own", "proxy")
@@ -81,6 +82,8 @@ def parse_event(obj: object, index: int) -> KeyEvent:
     if (key is None) != (reason == "revoked"):
         raise EncodingError("key is null exactly when the reason is revoked")
     raw = None if key is None else decode_hex(key, "key", 32)
+    if raw is not None and not is_prime_order_key(raw):
+        raise EncodingError("key is not an Ed25519 key of prime order")
     return KeyEvent(seq, voter, raw, holder, reason, at)
 
 

@@ -199,6 +199,40 @@ def _merge(
     return merged
 
 
+def _order_problems(
+    result: LineResult, key_roll: KeyRoll, size: int, previous: str | None
+) -> list[tuple[str, str]]:
+    """The checks of one line that depend on the ledger before it."""
+    voter, seq = result.voter, result.seq
+    problems = []
+    if result.key_roll_size < size or result.key_roll_size > len(key_roll.events):
+        problems.append(
+            (
+                "ballot_key",
+                f"seq {seq}: key_roll_size {result.key_roll_size} is "
+                "out of order or beyond the key roll",
+            )
+        )
+    authorized = key_roll.authorized(voter or "", result.key_roll_size)
+    if authorized is None:
+        problems.append(("ballot_key", f"seq {seq}: no key was registered for {voter!r}"))
+    elif authorized != result.key:
+        problems.append(
+            (
+                "ballot_key",
+                f"seq {seq}: signed by a key that is not (or no longer) authorized for {voter!r}",
+            )
+        )
+    if result.previous != previous:
+        problems.append(
+            (
+                "ballot_previous",
+                f"seq {seq}: does not follow {voter!r}'s previous ballot (replayed or forked)",
+            )
+        )
+    return problems
+
+
 def _walk(
     params: PollParams,
     weights: Mapping[str, int],
@@ -215,30 +249,14 @@ def _walk(
             report.fail(*result.failure)
         if result.voter is None or result.hash is None:
             continue
-        voter, seq = result.voter, result.seq
-        if result.key_roll_size < size or result.key_roll_size > len(key_roll.events):
-            report.fail(
-                "ballot_key",
-                f"seq {seq}: key_roll_size {result.key_roll_size} is "
-                "out of order or beyond the key roll",
-            )
+        problems = _order_problems(result, key_roll, size, last_hash.get(result.voter))
+        for check, message in problems:
+            report.fail(check, message)
         size = max(size, result.key_roll_size)
-        authorized = key_roll.authorized(voter, result.key_roll_size)
-        if authorized is None:
-            report.fail("ballot_key", f"seq {seq}: no key was registered for {voter!r}")
-        elif authorized != result.key:
-            report.fail(
-                "ballot_key",
-                f"seq {seq}: signed by a key that is not (or no longer) authorized for {voter!r}",
-            )
-        if result.previous != last_hash.get(voter):
-            report.fail(
-                "ballot_previous",
-                f"seq {seq}: does not follow {voter!r}'s previous ballot (replayed or forked)",
-            )
-        last_hash[voter] = result.hash
-        if result.failure is None and voter in weights:
-            if params.spec.allow_revote or voter not in counted:
-                counted[voter] = result
+        last_hash[result.voter] = result.hash
+        # Only a ballot that passes every check counts (a bundle with another fails anyway).
+        if result.failure is None and not problems and result.voter in weights:
+            if params.spec.allow_revote or result.voter not in counted:
+                counted[result.voter] = result
     report.counted_voters = frozenset(counted)
     return [(weights[voter], r.ciphertexts) for voter, r in counted.items()]

@@ -2,7 +2,7 @@
 
 `poll.json` is the RFC 8785 canonical JSON of every public parameter, fixed when the poll
 opens: the question and its rules, the roll's hash, the trustees' commitments and the
-election key, and the SHA-256 of the voting script. Its SHA-256 is the poll fingerprint
+election key, and the SHA-256 of each script of the voting page. Its SHA-256 is the poll fingerprint
 that every ballot names and every proof hashes, so a proof made for one poll can never
 count in another, nor under other rules, another roll, key or script.
 """
@@ -23,6 +23,8 @@ from ballots.polls import PollSpec, PollSpecError
 FORMAT = "asamblea.e2e-poll/1"
 FIELDS = frozenset({"format", "poll", "roll", "trustees", "election_key", "script"})
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_PATH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,199}")
+MAX_SCRIPTS = 8
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,9 @@ class PollParams:
 
     poll_id, title: as in result.json's `poll`. spec: method, options, rules (secret).
     roll_sha256: hex SHA-256 of roll.jsonl. trustees: the ceremony's public outcome.
-    script_sha256: hex SHA-256 of the voting script the page serves (Subresource Integrity).
+    script_files: (path, hex SHA-256) of each script the voting page loads, in load order
+        (the vendored group library, then the voting script; each its Subresource
+        Integrity value).
     """
 
     poll_id: str | int
@@ -39,7 +43,7 @@ class PollParams:
     spec: PollSpec
     roll_sha256: str
     trustees: Trustees
-    script_sha256: str
+    script_files: tuple[tuple[str, str], ...]
 
     def __post_init__(self) -> None:
         if not self.spec.secret:
@@ -47,9 +51,13 @@ class PollParams:
         if self.spec.allow_split and self.spec.rules.majority == "double":
             # Divided ballots hide how many organizations gave an option anything.
             raise EncodingError("a secret poll with divided votes cannot use a double majority")
-        for name in ("roll_sha256", "script_sha256"):
-            if not _HEX64.fullmatch(getattr(self, name)):
-                raise EncodingError(f"{name} must be 64 lower-case hex digits")
+        if not _HEX64.fullmatch(self.roll_sha256):
+            raise EncodingError("roll_sha256 must be 64 lower-case hex digits")
+        if not 1 <= len(self.script_files) <= MAX_SCRIPTS:
+            raise EncodingError(f"the voting page loads 1 to {MAX_SCRIPTS} scripts")
+        for path, digest in self.script_files:
+            if not _PATH.fullmatch(path) or not _HEX64.fullmatch(digest):
+                raise EncodingError(f"script {path!r}: a relative path and a hex SHA-256")
 
     @property
     def election_key(self) -> Point:
@@ -69,7 +77,9 @@ class PollParams:
             "roll": {"sha256": self.roll_sha256},
             "trustees": self.trustees.to_dict(),
             "election_key": point_hex(self.election_key),
-            "script": {"sha256": self.script_sha256},
+            "script": {
+                "files": [{"path": path, "sha256": digest} for path, digest in self.script_files]
+            },
         }
 
     def canonical(self) -> bytes:
@@ -99,19 +109,31 @@ class PollParams:
             raise EncodingError(f"poll.json poll: {exc}") from None
         if not isinstance(roll, Mapping) or set(roll) != {"sha256"}:
             raise EncodingError("poll.json roll must be exactly {sha256}")
-        if not isinstance(script, Mapping) or set(script) != {"sha256"}:
-            raise EncodingError("poll.json script must be exactly {sha256}")
-        if not isinstance(roll["sha256"], str) or not isinstance(script["sha256"], str):
-            raise EncodingError("poll.json hashes must be strings")
+        if not isinstance(script, Mapping) or set(script) != {"files"}:
+            raise EncodingError("poll.json script must be exactly {files}")
+        files = script["files"]
+        if not isinstance(files, list) or not all(
+            isinstance(f, Mapping)
+            and set(f) == {"path", "sha256"}
+            and isinstance(f["path"], str)
+            and isinstance(f["sha256"], str)
+            for f in files
+        ):
+            raise EncodingError("poll.json script.files must be a list of {path, sha256}")
+        if not isinstance(roll["sha256"], str):
+            raise EncodingError("poll.json roll.sha256 must be a string")
         params = cls(
             poll_id=poll["id"],
             title=poll["title"],
             spec=spec,
             roll_sha256=roll["sha256"],
             trustees=Trustees.from_dict(data["trustees"]),
-            script_sha256=script["sha256"],
+            script_files=tuple((f["path"], f["sha256"]) for f in files),
         )
         stated = decode_point(data["election_key"], "poll.json election_key")
         if stated != params.election_key:
             raise EncodingError("poll.json election_key is not the sum of the trustees' C₀")
+        if params.to_dict() != data:
+            # Defaults filled in would give a fingerprint that is not the file's SHA-256.
+            raise EncodingError("poll.json must state every parameter, defaults included")
         return params

@@ -2,8 +2,9 @@
 
 SQLite FTS5 has no stemmer for Spanish, so the query is stemmed lightly here: plural endings
 are cut and each word becomes a prefix query ("plantaciones" → `"plantacion"*`, which the
-`remove_diacritics 2` tokenizer also matches to "plantación"). PostgreSQL gets the words as
-typed and stems them itself with each language's configuration (`websearch_to_tsquery`).
+`remove_diacritics 2` tokenizer also matches to "plantación"). PostgreSQL gets the same query
+in its own syntax (`'plantacion':*`), over words split and folded the way SQLite splits and
+folds them (migration 0005), so that both databases find the same motions.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+_PIECE = re.compile(r"[^\W_]+", re.UNICODE)  # what both tokenizers keep of a \w+ token
 _PHRASE = re.compile(r'"([^"]*)"')
 MAX_TERMS = 12
 MAX_QUERY = 200
@@ -83,7 +85,27 @@ def fts5_match(terms: Terms) -> str:
     return " AND ".join(parts)
 
 
-def websearch_text(q: str) -> str:
-    """The query for PostgreSQL's websearch_to_tsquery, which never fails on what it is given
-    (words ANDed, "phrases", `or`, `-word`); accents are left for the configuration to strip."""
-    return " ".join((q or "")[:MAX_QUERY].split())
+def _tsquery_phrase(tokens: list[str], prefix: bool) -> str:
+    quoted = [f"'{token}'" for token in tokens]
+    if prefix:
+        quoted[-1] += ":*"
+    return quoted[0] if len(quoted) == 1 else "(" + " <-> ".join(quoted) + ")"
+
+
+def tsquery_text(terms: Terms) -> str | None:
+    """The PostgreSQL `to_tsquery` expression meaning what `fts5_match` means to SQLite (a
+    quoted FTS5 string splits into a phrase where the tokenizer splits it; so do these), or
+    None when no term has a letter or a digit. Only letters and digits are ever quoted, so
+    nothing typed is tsquery syntax."""
+    parts = []
+    for word in terms.words:
+        stemmed = stem(word)
+        prefix = len(stemmed) >= 3
+        tokens = _PIECE.findall(stemmed if prefix else word)
+        if tokens:
+            parts.append(_tsquery_phrase(tokens, prefix))
+    for phrase in terms.phrases:
+        tokens = [piece for token in phrase for piece in _PIECE.findall(token)]
+        if tokens:
+            parts.append(_tsquery_phrase(tokens, False))
+    return " & ".join(parts) or None

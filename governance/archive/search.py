@@ -1,20 +1,20 @@
 """Searching the public archive: full text in every language, filters, and a timeline by year.
 
 Every language version of a motion is searched; a motion that matches is shown in the language
-asked when it has a translation there, else in its original. SQLite uses the FTS5 table and
-PostgreSQL the GIN indexes that migration 0003 creates; both rank, and both ignore accents and
-case (PostgreSQL also stems, with each language's dictionary).
+asked when it has a translation there, else in its original. SQLite uses the FTS5 table of
+migration 0003, PostgreSQL the word vectors and GIN index of migration 0005; both ignore accents
+and case, match each word by the prefix of its lightly stemmed form (query.py), and so find the
+same motions. Motions whose title holds the words come first, then the newest.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup, escape
-from sqlalchemy import Float, Integer, Select, func, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Boolean, Integer, Select, func, literal, select, text, union_all
+from sqlalchemy.orm import Session, lazyload, selectinload
 
 from governance.archive import query as terms_of
 from governance.motions.content import readable_text
@@ -24,14 +24,18 @@ PAGE_SIZE = 20
 MAX_PAGE_SIZE = 200
 SNIPPET = 200
 SNIPPET_SOURCE = 5_000  # a snippet is cut from the start of a long text
-PG_CONFIGS = {"es": "asamblea_es", "en": "asamblea_en", "pt": "asamblea_pt", "fr": "asamblea_fr"}
-# One language's matches, read from the stored, weighted vector that migration 0003 creates
-# (motion_texts.search_vector) through that language's GIN index.
-_PG_BRANCH = (
-    "SELECT motion_id, -ts_rank(search_vector, websearch_to_tsquery('CONFIG'::regconfig, :q)) "
-    "AS rank FROM motion_texts WHERE language = 'LANGUAGE' AND "
-    "search_vector @@ websearch_to_tsquery('CONFIG'::regconfig, :q)"
+SNIPPET_WINDOW = 1_000
+# (motion_id, in_title) of each matching text. PostgreSQL: the function migration 0005 creates
+# (through the GIN index); SQLite: the FTS5 table, once for the whole texts and once for the
+# titles (a column filter), each text mapped to its motion by a covering index.
+_PG_MATCHES = ("SELECT motion_id, in_title FROM "
+               "search_motion_matches(to_tsquery('asamblea_words', :query))")
+_SQLITE_MATCHING_TEXTS = (
+    "SELECT motion_texts.motion_id FROM search_motion_texts JOIN motion_texts "
+    "ON motion_texts.id = search_motion_texts.rowid WHERE search_motion_texts MATCH "
 )
+_SQLITE_MATCHES = (f"SELECT motion_id, motion_id IN ({_SQLITE_MATCHING_TEXTS} :in_title) "  # noqa: S608
+                   f"AS in_title FROM ({_SQLITE_MATCHING_TEXTS} :query)")
 
 
 @dataclass(frozen=True)
@@ -85,30 +89,16 @@ class ArchivePage:
         return max(1, -(-self.total // self.page_size))
 
 
-def _matches(db: Session, terms: terms_of.Terms, q: str) -> Any:
-    """(motion_id, rank) of every motion with a matching text, by its best-ranked text; lower
-    is better on both backends."""
+def _matches(db: Session, terms: terms_of.Terms) -> Any:
+    """(motion_id, in_title) of every text that matches `terms`: a motion once per matching
+    text, `in_title` when that text's title holds every term too."""
     if db.get_bind().dialect.name == "postgresql":
-        # Literal configurations (our constants), so each branch can use its language's index;
-        # what the person typed only ever travels as the bound parameter :q.
-        branches = [_PG_BRANCH.replace("CONFIG", config).replace("LANGUAGE", language)
-                    for language, config in PG_CONFIGS.items()]
-        statement = text(
-            "SELECT motion_id, min(rank) AS rank FROM (" +  # noqa: S608 - our constants
-            " UNION ALL ".join(branches) +
-            ") AS matching GROUP BY motion_id"
-        ).bindparams(q=terms_of.websearch_text(q))
+        query = terms_of.tsquery_text(terms)
+        statement = text(_PG_MATCHES).bindparams(query=query or "")
     else:
-        # `rank` is bm25 with title words weighing more (configured in migration 0003); it is
-        # read as a column, because SQLite cannot call bm25() inside an aggregate.
-        statement = text(
-            "SELECT motion_texts.motion_id AS motion_id, "
-            "min(search_motion_texts.rank) AS rank "
-            "FROM search_motion_texts JOIN motion_texts "
-            "ON motion_texts.id = search_motion_texts.rowid "
-            "WHERE search_motion_texts MATCH :match GROUP BY motion_texts.motion_id"
-        ).bindparams(match=terms_of.fts5_match(terms))
-    return statement.columns(motion_id=Integer, rank=Float).subquery("matches")
+        match = terms_of.fts5_match(terms)
+        statement = text(_SQLITE_MATCHES).bindparams(query=match, in_title=f"title : ({match})")
+    return statement.columns(motion_id=Integer, in_title=Boolean).cte("matches")
 
 
 def _filtered(query: Select[Any], filters: ArchiveFilter, with_year: bool = True) -> Select[Any]:
@@ -132,9 +122,10 @@ def _filtered(query: Select[Any], filters: ArchiveFilter, with_year: bool = True
 
 def _page_of_ids(db: Session, filters: ArchiveFilter, terms: terms_of.Terms, page: int,
                  page_size: int) -> tuple[list[int], int, list[tuple[int, int]]]:
-    """(ids of the page, total, timeline). With words, the full-text search runs once: every
-    match comes back as (id, year, rank), and the page, the total and the timeline are cut from
-    that list here; without words, the indexes on motions answer three small queries."""
+    """(ids of the page, total, timeline). With words, one statement finds the matches once
+    and returns both the page (motions whose title holds the words first, then the newest)
+    and the motions per year; without words, the indexes on motions answer three small
+    queries."""
     offset = (page - 1) * page_size
     if terms.empty:
         browse = _filtered(select(Motion.id), filters).order_by(
@@ -142,16 +133,36 @@ def _page_of_ids(db: Session, filters: ArchiveFilter, terms: terms_of.Terms, pag
         total = db.scalar(select(func.count()).select_from(browse.subquery())) or 0
         ids = list(db.scalars(browse.offset(offset).limit(page_size)))
         return ids, total, _timeline_without_words(db, filters)
-    best = _matches(db, terms, filters.q)
-    rows = db.execute(_filtered(select(Motion.id, Motion.year, best.c.rank)
-                                .join(best, best.c.motion_id == Motion.id),
-                                filters, with_year=False)).all()
-    counts = Counter(year for _id, year, _rank in rows)
-    # Best rank first, then the newest; plain tuples sort fastest.
-    ranked = sorted((rank, -year, motion_id) for motion_id, year, rank in rows
-                    if filters.year is None or year == filters.year)
-    ids = [motion_id for _rank, _year, motion_id in ranked[offset:offset + page_size]]
-    return ids, len(ranked), sorted(counts.items())
+    if db.get_bind().dialect.name == "postgresql" and terms_of.tsquery_text(terms) is None:
+        return [], 0, []  # nothing but punctuation: no word to look for
+    matches = _matches(db, terms)
+    titled = Motion.id.in_(select(matches.c.motion_id).where(matches.c.in_title))
+    hits = _filtered(select(Motion.id, Motion.year, Motion.published_at, Motion.code,
+                            titled.label("titled"))
+                     .where(Motion.id.in_(select(matches.c.motion_id))),
+                     filters, with_year=False).cte("hits")
+    shown = select(hits).order_by(*_best_first(hits)).offset(offset).limit(page_size)
+    if filters.year is not None:
+        shown = shown.where(hits.c.year == filters.year)
+    page_rows = shown.cte("shown")
+    rows = db.execute(union_all(
+        # The page's 20 rows numbered, as a UNION keeps no order.
+        select(literal(0).label("part"), page_rows.c.id.label("value"),
+               func.row_number().over(order_by=_best_first(page_rows)).label("number")),
+        select(literal(1), hits.c.year, func.count()).group_by(hits.c.year),
+    )).all()
+    ids = [value for _part, value, _number in sorted((r for r in rows if r[0] == 0),
+                                                     key=lambda row: row[2])]
+    years = sorted((int(value), int(count)) for part, value, count in rows if part == 1)
+    total = sum(count for year, count in years if filters.year in (None, year))
+    return ids, total, years
+
+
+def _best_first(hits: Any) -> tuple[Any, ...]:
+    """Motions whose title holds the words, then the newest (what a reader of an archive
+    looks for; and a word in every motion ranks none above another)."""
+    return (hits.c.titled.desc(), hits.c.year.desc(),
+            hits.c.published_at.desc().nulls_last(), hits.c.code)
 
 
 def _timeline_without_words(db: Session, filters: ArchiveFilter) -> list[tuple[int, int]]:
@@ -167,7 +178,10 @@ def search_archive(db: Session, filters: ArchiveFilter, language: str, page: int
     page, page_size = max(1, page), max(1, min(page_size, MAX_PAGE_SIZE))
     terms = terms_of.parse(filters.q)
     ids, total, years = _page_of_ids(db, filters, terms, page, page_size)
-    by_id = {m.id: m for m in db.scalars(select(Motion).where(Motion.id.in_(ids)))} if ids else {}
+    # Only the texts: a hit shows no tags, objectives, history or attachments.
+    shown = select(Motion).where(Motion.id.in_(ids)).options(lazyload("*"),
+                                                              selectinload(Motion.texts))
+    by_id = {m.id: m for m in db.scalars(shown)} if ids else {}
     hits = []
     for motion_id in ids:
         motion = by_id[motion_id]
@@ -223,16 +237,27 @@ def _folded_with_positions(source: str) -> tuple[str, list[int] | range]:
     return "".join(folded), positions
 
 
+def _first_found(body: str, needles: list[str]) -> int | None:
+    """Where in `body` the first needle begins, folding one window at a time (most texts show
+    a word early, and folding is the costly part)."""
+    overlap = max((len(n) for n in needles), default=1)
+    for begin in range(0, len(body), SNIPPET_WINDOW):
+        folded, positions = _folded_with_positions(body[begin:begin + SNIPPET_WINDOW + overlap])
+        found = [at for at in (folded.find(n) for n in needles) if at >= 0]
+        if found:
+            return begin + positions[min(found)]
+    return None
+
+
 def snippet(source: str, terms: terms_of.Terms, width: int = SNIPPET) -> str:
     """About `width` characters of `source` around the first term found, else its start."""
     body = " ".join(source[:SNIPPET_SOURCE].split())
-    folded, positions = _folded_with_positions(body)
-    found = [folded.find(n) for n in terms.needles()]
-    found = [f for f in found if f >= 0]
-    if not found or len(body) <= width:
+    needles = terms.needles()
+    first = _first_found(body, needles) if needles and len(body) > width else None
+    if first is None:
         start = 0
     else:
-        start = max(0, positions[min(found)] - width // 3)
+        start = max(0, first - width // 3)
         space = body.rfind(" ", 0, start)
         start = space + 1 if space >= 0 and start - space < 20 else start
     end = min(len(body), start + width)

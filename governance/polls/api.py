@@ -11,7 +11,7 @@ from ballots.polls import MAJORITIES, METHODS
 from governance.auth import roles
 from governance.auth.roles import Principal, actor
 from governance.db import utcnow
-from governance.polls import services
+from governance.polls import casting, services
 from governance.polls.models import Poll
 from governance.results.services import sealer
 from governance.settings import Settings
@@ -169,24 +169,25 @@ def close(db: Session, who: Principal, settings: Settings, poll_id: int) -> dict
         summary="Cast the ballot of the delegate's organization, or with organization_id of "
                 "an organization whose proxy it holds; returns the receipt",
         roles=roles.DELEGATE, request=BALLOT, response=RECEIPT, status=201,
-        errors=[404, 409], params=[POLL_ID])
+        errors=[404, 409, 503], params=[POLL_ID], batched=True)
 def cast(db: Session, who: Principal, body: dict[str, Any], poll_id: int) -> dict[str, Any]:
+    """One piece of the process's ballot writer (polls/writer.py): the session, the body and
+    every check read in the transaction that inserts the ballot, committed with the ballots
+    that arrived at the same moment, before the receipt is returned."""
     organization_id = body.pop("organization_id", None)
-    return receipt_dict(services.cast_ballot(
-        db, poll_id, delegate_id=who.delegate_id, organization_id=organization_id,
-        payload=body, now=utcnow()))
+    caster = casting.delegate_by_id(db, who.delegate_id or 0)
+    return receipt_dict(casting.cast(db, caster, poll_id, body, utcnow(), organization_id))
 
 
 @api.op("POST", "/polls/{poll_id:int}/teller-ballots", "enterTellerBallot",
         summary="A teller enters the ballot of a present delegate who has no device",
         roles=roles.TELLERS, request=TELLER_BALLOT, response=RECEIPT, status=201,
-        errors=[404, 409], params=[POLL_ID])
+        errors=[404, 409, 503], params=[POLL_ID], batched=True)
 def teller(db: Session, who: Principal, body: dict[str, Any], poll_id: int) -> dict[str, Any]:
     delegate_id = body.pop("delegate_id")
     organization_id = body.pop("organization_id", None)
-    return receipt_dict(services.cast_ballot(
-        db, poll_id, delegate_id=delegate_id, organization_id=organization_id, payload=body,
-        now=utcnow(), teller=who.name))
+    return receipt_dict(casting.cast(db, casting.delegate_by_id(db, delegate_id), poll_id, body,
+                                     utcnow(), organization_id, teller=who.name))
 
 
 @api.op("GET", "/polls/{poll_id:int}/status", "getPollStatus",

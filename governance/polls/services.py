@@ -4,7 +4,7 @@ Every ballot for a poll is written under that poll's row lock (BEGIN IMMEDIATE o
 SELECT … FOR UPDATE on PostgreSQL): ledger positions never repeat, and two delegates acting for
 the same organization at the same moment cannot both be counted where revotes are not allowed.
 The transaction commits before the receipt is returned, so a receipt always means a durable
-ballot.
+ballot. The ballot itself is cast in `casting.py`; `writer.py` commits ballots in groups.
 """
 
 from __future__ import annotations
@@ -19,27 +19,16 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from ballots.casting import BallotRejected, validate_choice
 from ballots.polls import PollSpec, PollSpecError
-from ballots.result import ballot_line, receipt
 from governance import errors, i18n
 from governance.assemblies import services as assemblies
 from governance.assemblies.models import Delegate
 from governance.audit import services as audit
 from governance.auth.roles import Principal
-from governance.i18n import N_
+from governance.polls import casting
 from governance.polls import motions as poll_motions
+from governance.polls.casting import rfc3339  # noqa: F401 - how every poll time is written
 from governance.polls.models import Ballot, Poll, PollVoter
-
-REJECTIONS = {
-    "not_an_option": N_("That is not an option of this poll."),
-    "too_many_choices": N_("Too many choices for this poll."),
-    "no_choice": N_("Choose an option."),
-    "split_not_allowed": N_("This poll does not allow dividing the vote."),
-    "split_sum": N_("The parts of a divided vote must be whole numbers that add up to the "
-                    "organization's weight."),
-    "malformed": N_("The ballot is not well formed."),
-}
 
 
 @dataclass(frozen=True)
@@ -51,10 +40,6 @@ class Turnout:
     cast_weight: int
     cast_organizations: int
     ballots: int
-
-
-def rfc3339(moment: datetime) -> str:
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def spec_of(poll: Poll) -> PollSpec:
@@ -213,52 +198,11 @@ def cast_ballot(
     now: datetime,
     organization_id: int | None = None,
     teller: str | None = None,
-) -> Ballot:
-    """Accept one ballot into the ledger, or refuse it with the reason."""
-    poll = get_poll(db, poll_id, lock=True)
-    if poll.state != "open":
-        raise errors.Conflict("This poll is not open for voting.", code="poll_not_open")
-    delegate = assemblies.active_delegate(db, delegate_id)
-    if delegate.assembly_id != poll.assembly_id:
-        raise errors.Forbidden("This poll belongs to another assembly.", code="not_entitled")
-    if delegate.checked_in_at is None:
-        raise errors.Forbidden("Check in at the registration desk before voting.",
-                               code="not_present")
-    target = organization_id if organization_id is not None else delegate.organization_id
-    represented = assemblies.entitlements(db, delegate)  # organization → via proxy
-    if target not in represented:
-        raise errors.Forbidden("You do not hold the vote of this organization.",
-                               code="not_entitled")
-    voter = db.scalar(select(PollVoter).where(PollVoter.poll_id == poll.id,
-                                              PollVoter.organization_id == target))
-    if voter is None:
-        raise errors.Forbidden("This organization has no voting right in this poll.",
-                               code="no_voting_right")
-    if not poll.allow_revote and db.scalar(
-        select(Ballot.id).where(Ballot.poll_id == poll.id, Ballot.voter == voter.voter)
-    ) is not None:
-        raise errors.Conflict("This organization has already voted in this poll.",
-                              code="already_voted")
-    try:
-        vote = validate_choice(spec_of(poll), voter.weight, payload)
-    except BallotRejected as exc:
-        raise errors.InvalidInput(REJECTIONS.get(exc.code, REJECTIONS["malformed"]),
-                                  code=exc.code) from None
-    via = "teller" if teller else ("proxy" if represented[target] else "own")
-    seq = poll.next_seq
-    line = ballot_line(seq, voter.voter, vote.to_dict(), rfc3339(now), {"by": via})
-    ballot = Ballot(poll_id=poll.id, seq=seq, voter=voter.voter, organization_id=target,
-                    delegate_id=delegate.id, via=via, teller=teller, vote=vote.to_dict(),
-                    cast_at=now, line=line.decode(), receipt=receipt(line))
-    poll.next_seq = seq + 1
-    db.add(ballot)
-    db.flush()
-    if teller:
-        # A teller acts for a present delegate: a staff action like any other. The choice is
-        # in the ledger, not here.
-        audit.record(db, f"staff:{teller}", "ballot.teller", f"poll:{poll.id}",
-                     {"delegate_id": delegate.id}, now)
-    return ballot
+) -> casting.Accepted:
+    """Accept one ballot of the delegate named by id into the ledger, or refuse it with the
+    reason (see `casting.cast`, which the ballot writer calls for API and page votes)."""
+    return casting.cast(db, casting.delegate_by_id(db, delegate_id), poll_id, payload, now,
+                        organization_id, teller)
 
 
 def turnout(db: Session, poll: Poll) -> Turnout:

@@ -16,7 +16,7 @@ from governance.assemblies import services as assemblies
 from governance.auth import roles
 from governance.auth.roles import Principal
 from governance.db import utcnow
-from governance.polls import presenting, services
+from governance.polls import casting, presenting, services
 from governance.polls.models import Poll
 from governance.web.api import path_int
 from governance.web.forms import read_form, text
@@ -103,14 +103,15 @@ async def confirm_page(request: Request) -> Response:
 
 
 async def cast(request: Request) -> Response:
-    """Step three: one write transaction casts the ballot; the screen shows the receipt."""
+    """Step three: the ballot is one piece of the process's ballot writer, like castBallot
+    (polls/writer.py); the screen then shows the receipt."""
     poll_id = path_int(request, "poll_id")
     form = await read_form(request, check=False)
     try:
         organization_id, payload = _payload(form)
-        ballot = await in_transaction(request, lambda db, who: services.cast_ballot(
-            db, poll_id, delegate_id=who.delegate_id, organization_id=organization_id,
-            payload=payload, now=utcnow()), roles=roles.DELEGATE, write=True, form=form)
+        ballot = await in_transaction(request, lambda db, who: casting.cast(
+            db, casting.delegate_by_id(db, who.delegate_id), poll_id, payload, utcnow(),
+            organization_id), roles=roles.DELEGATE, write=True, form=form, batched=True)
     except (errors.InvalidInput, errors.Conflict) as exc:
         return await _refused(request, poll_id, exc,
                               409 if isinstance(exc, errors.Conflict) else 422)

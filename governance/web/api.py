@@ -76,6 +76,9 @@ class Operation:
     errors: tuple[int, ...]
     params: tuple[Param, ...]
     write: bool = False
+    # Written by the process's ballot writer, in a transaction shared with the pieces that
+    # arrive at the same moment (governance/polls/writer.py), instead of one of its own.
+    batched: bool = False
 
 
 class Operations:
@@ -101,6 +104,7 @@ class Operations:
         errors: Sequence[int] = (),
         params: Sequence[Param] = (),
         write: bool | None = None,
+        batched: bool = False,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Declare an operation: who may call it (`roles`, see governance.auth.roles), what it
         takes and gives, and the errors it may answer besides those every operation may."""
@@ -114,7 +118,7 @@ class Operations:
                 operation_id, method, path, handler, summary, self.tag, tuple(roles),
                 request, request_type, response, response_type, status,
                 tuple(sorted(set(errors) | implied)), tuple(params),
-                method != "GET" if write is None else write,
+                method != "GET" if write is None else write, batched,
             )
             if not inspect.iscoroutinefunction(handler):
                 operation = _plumbed(operation, handler)
@@ -163,7 +167,7 @@ def _plumbed(operation: Operation, handler: Callable[..., Any]) -> Operation:
             return handler(**{name: given[name] for name in wanted if name in given})
 
         result = await in_transaction(request, work, roles=operation.roles,
-                                      write=operation.write)
+                                      write=operation.write, batched=operation.batched)
         return result if isinstance(result, Response) else ok(result, operation.status)
 
     return Operation(**{**operation.__dict__, "endpoint": endpoint})

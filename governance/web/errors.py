@@ -22,6 +22,7 @@ STATUS: dict[type[Exception], int] = {
     errors.Conflict: 409,
     errors.RateLimited: 429,
     errors.PayloadTooLarge: 413,
+    errors.Busy: 503,
 }
 
 _HTTP_CODES = {
@@ -67,7 +68,7 @@ async def domain_error(request: Request, exc: Exception) -> Response:
             status_code=303,
         )
     response = error_response(request, status, exc.code, i18n.gettext(exc.message, **exc.params))
-    if isinstance(exc, errors.RateLimited):
+    if isinstance(exc, errors.RateLimited | errors.Busy):
         response.headers["Retry-After"] = str(exc.retry_after)
     return response
 

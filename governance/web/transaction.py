@@ -29,15 +29,31 @@ T = TypeVar("T")
 
 
 async def in_transaction(request: Request, work: Callable[[Session, Principal | None], T], *,
-                         roles: Sequence[str], write: bool, form: FormData | None = None) -> T:
+                         roles: Sequence[str], write: bool, form: FormData | None = None,
+                         batched: bool = False) -> T:
     """`work(db, who)` in one transaction on the thread pool, once `who` (the request's
     principal, None when nobody is logged in) holds one of `roles` (`governance.auth.roles`)
     and, for a page, the `form` it posted passes its checks (`governance.web.forms`).
-    Committed when `work` returns, rolled back when it raises."""
+    Committed when `work` returns, rolled back when it raises.
+
+    `batched`: a ballot. The same, as one piece of the process's ballot writer: in the
+    transaction it shares with the ballots that arrive at the same moment, answered after
+    that transaction commits (governance/polls/writer.py)."""
     database = request.app.state.database
     settings = request.app.state.settings
     token = request_token(request)
     now = utcnow()
+
+    if batched:
+        def piece(db: Session) -> T:
+            who, _owed = identify(db, settings, token, now, may_touch=True)
+            request.state.principal = who
+            enforce(who, roles)
+            if form is not None:
+                check_form(request, form)
+            return work(db, who)
+
+        return await request.app.state.ballot_writer.run(piece)  # type: ignore[no-any-return]
 
     def run() -> T:
         owed = False

@@ -26,7 +26,10 @@ from ballots.signing import raw_public_key
 from ballots.tally import RollEntry
 
 ASSEMBLY = {"id": 3, "title": "Asamblea General 2026"}
-SCRIPT = hashlib.sha256(b"voting script v1").hexdigest()
+SCRIPTS = (
+    ("e2e/vendor/noble.js", hashlib.sha256(b"group library").hexdigest()),
+    ("e2e/asamblea-e2e.js", hashlib.sha256(b"voting script v1").hexdigest()),
+)
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,7 @@ def build_secret_poll(
         spec=spec,
         roll_sha256=hashlib.sha256(roll_lines(roll)).hexdigest(),
         trustees=run.outcome.trustees,
-        script_sha256=SCRIPT,
+        script_files=SCRIPTS,
     )
     keys, events = _keys(label, roll, re_register)
     lines, plain = _cast(params, roll, keys, len(events), casts, rand or seeded(f"{label}/ballots"))

@@ -175,7 +175,7 @@ def poll_params(
         spec=spec,
         roll_sha256="ab" * 32,
         trustees=trustees or single_trustee("election"),
-        script_sha256="cd" * 32,
+        script_files=(("e2e/vendor/noble.js", "cd" * 32), ("e2e/asamblea-e2e.js", "ef" * 32)),
     )
 
 
@@ -184,7 +184,7 @@ CASES = (
     ("single", ("ana", "bruno", "carla"), 1, False, {"choice": "carla"}, 3),
     ("multiple", ("ana", "bruno", "carla", "abstain"), 2, False, {"choices": ["ana", "carla"]}, 2),
     ("multiple", ("ana", "bruno", "carla", "abstain"), 2, False, {"choices": ["abstain"]}, 2),
-    ("yes_no_abstain", ("yes", "no", "abstain"), 1, True, {"yes": 4, "abstain": 1}, 5),
+    ("yes_no_abstain", ("yes", "no", "abstain"), 1, True, {"split": {"yes": 4, "abstain": 1}}, 5),
 )
 
 
@@ -197,7 +197,7 @@ def ballots() -> dict[str, Any]:
         who = Voter(params, params.fingerprint(), f"org-{n}", key, previous=None)
         rand = seeded(f"ballot-{n}")
         if split:
-            ballot, opening = divided_ballot(who, weight, choice, rand)
+            ballot, opening = divided_ballot(who, weight, choice["split"], rand)
         else:
             ballot, opening = choice_ballot(who, choice, rand)
         cases.append(
@@ -227,6 +227,17 @@ def ballots() -> dict[str, Any]:
     }
 
 
+def _cast_of(case: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """The cast context the check runs with (docs/e2e-protocol.md §6.4)."""
+    context = {
+        "voter": case["voter"],
+        "weight": case["weight"],
+        "authorized_key": case["voting_key"],
+        "previous": None,
+    }
+    return context | changes
+
+
 def _mutated(
     case: dict[str, Any], name: str, expect: str, change: Any, resign: bool = True
 ) -> dict[str, Any]:
@@ -239,6 +250,7 @@ def _mutated(
         "case": CASES_INDEX[id(case)],
         "ballot": ballot,
         "signature": signature,
+        "cast": _cast_of(case),
         "expect": expect,
     }
 
@@ -314,6 +326,29 @@ def invalid_ballots(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "ballot_range",
             _setter(["parts", 0, "bits"], split["ballot"]["parts"][0]["bits"][:-1]),
         ),
+        *_context_cases(yes),
+    ]
+
+
+def _context_cases(case: dict[str, Any]) -> list[dict[str, Any]]:
+    """The valid ballot of `case`, cast where the ledger says otherwise."""
+
+    def unchanged(name: str, expect: str, **cast: Any) -> dict[str, Any]:
+        return {
+            "name": name,
+            "case": CASES_INDEX[id(case)],
+            "ballot": case["ballot"],
+            "signature": case["signature"],
+            "cast": _cast_of(case, **cast),
+            "expect": expect,
+        }
+
+    return [
+        unchanged("cast for another right", "ballot_voter", voter="org-99"),
+        unchanged("right not on the roll", "ballot_voter", weight=None),
+        unchanged("no key registered", "ballot_key", authorized_key=None),
+        unchanged("superseded key", "ballot_key", authorized_key="ab" * 32),
+        unchanged("replayed after a revote", "ballot_previous", previous="12" * 32),
     ]
 
 

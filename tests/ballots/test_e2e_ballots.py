@@ -4,6 +4,7 @@ decrypts to the choice made, and each way of being wrong is refused by its named
 from __future__ import annotations
 
 import copy
+import ctypes
 from typing import Any
 
 import pytest
@@ -17,8 +18,12 @@ from ballots.casting import BallotRejected
 from ballots.e2e import elgamal, group, vote
 from ballots.e2e.ballot import Ballot, EncryptedBit
 from ballots.e2e.ballot_check import CastContext, PollCheck, check_cast
+from ballots.e2e.ceremony import Ceremony, TrusteeEntry
 from ballots.e2e.elgamal import Ciphertext
-from ballots.e2e.group import L
+from ballots.e2e.encoding import EncodingError
+from ballots.e2e.group import L, _sodium
+from ballots.e2e.keyroll import parse_event
+from ballots.e2e.keys import is_prime_order_key
 from ballots.e2e.params import PollParams
 from ballots.e2e.proofs import prove_one_of
 from ballots.e2e.randomness import OsRandomness
@@ -192,7 +197,7 @@ def test_each_wrong_ballot_names_its_check() -> None:
         YES_NO.spec,
         YES_NO.roll_sha256,
         single_trustee("other"),
-        YES_NO.script_sha256,
+        YES_NO.script_files,
     )
     assert _check(other, data, signature)[1] == "ballot_poll"
     assert _check(YES_NO, data, signature, key=bytes(32))[1] == "ballot_key"
@@ -239,3 +244,45 @@ def test_the_choices_must_add_up_to_exactly_one(messages: list[int]) -> None:
 def test_kind_must_match_the_poll() -> None:
     ballot, _ = choice_ballot(_voter(YES_NO), {"choice": "yes"}, OsRandomness())
     assert _check(DIVIDED, ballot.to_dict(), sign_ballot(ballot, KEY))[1] == "ballot_format"
+
+
+def _with_torsion(raw: bytes) -> bytes:
+    """raw + T, T the point of order 2 (libsodium's Edwards addition, test data only)."""
+    out = ctypes.create_string_buffer(32)
+    order_two = bytes.fromhex("ec" + "ff" * 30 + "7f")
+    assert _sodium.crypto_core_ed25519_add(out, raw, order_two) == 0
+    return out.raw
+
+
+def test_keys_with_a_torsion_component_are_refused() -> None:
+    """Such a key verifies some signatures under OpenSSL and not under a cofactored
+    verifier: it is refused wherever a key enters (ballot, key roll, ceremony)."""
+    torsion = _with_torsion(RAW_KEY)
+    assert is_prime_order_key(RAW_KEY) and not is_prime_order_key(torsion)
+    assert not is_prime_order_key(bytes(32)) and not is_prime_order_key(b"\x01" + bytes(31))
+    ballot, _ = choice_ballot(_voter(YES_NO), {"choice": "yes"}, OsRandomness())
+    data = {**ballot.to_dict(), "voting_key": torsion.hex()}
+    ok, check, reason = _check(YES_NO, data, KEY.sign(canonical_json(data)), key=torsion)
+    assert (ok, check) == (False, "ballot_format") and "prime order" in reason
+    event = {
+        "seq": 0,
+        "voter": "org-1",
+        "key": torsion.hex(),
+        "holder": "own",
+        "reason": "registered",
+        "at": "2026-05-04T14:00:00Z",
+    }
+    with pytest.raises(EncodingError, match="prime order"):
+        parse_event(event, 0)
+    with pytest.raises(EncodingError, match="prime order"):
+        Ceremony("c-1", 1, (TrusteeEntry(1, "Ana", torsion),))
+
+
+def test_poll_parameters_must_be_stated_in_full() -> None:
+    """A poll.json that leaves a default out would hash differently from its own bytes."""
+    data = YES_NO.to_dict()
+    assert PollParams.from_dict(data) == YES_NO
+    short = copy.deepcopy(data)
+    del short["poll"]["rules"]["tie"]
+    with pytest.raises(EncodingError, match="defaults included"):
+        PollParams.from_dict(short)

@@ -218,6 +218,7 @@ def test_a_ballot_signed_by_a_superseded_key_is_caught() -> None:
     old_key = voting_key("bundle/org-3")
     failed = _verify(_revote_by(POLL, 3, old_key))
     assert "no longer" in failed["ballot_key"]
+    assert set(failed) == {"ballot_key"}  # and it does not count: the tally still decrypts
     failed = _verify(_revote_by(POLL, 4, voting_key("someone else")))
     assert "ballot_key" in failed  # org-4's registered key did not sign it
 

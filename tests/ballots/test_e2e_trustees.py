@@ -164,12 +164,32 @@ def test_an_unfounded_complaint_is_rejected() -> None:
     assert not dkg.upheld(run.ceremony, cards, dealings, lying)
 
 
-def test_a_dealing_with_a_bad_proof_or_signature_disqualifies() -> None:
-    run = run_ceremony(
+def test_only_a_trustees_own_signed_mistake_excludes_it() -> None:
+    """A dealing that is not validly signed proves nothing about its claimed author (the
+    bulletin board could post it): it is set aside. A signed dealing whose proof fails
+    excludes its author."""
+    unsigned = run_ceremony(
         label="sloppy", tamper_dealing=lambda i, s: {**s, "signature": "00" * 64} if i == 3 else s
     )
-    assert "not signed" in run.outcome.excluded[3]
-    assert run.outcome.trustees is not None and sorted(run.outcome.trustees.commitments) == [1, 2]
+    assert unsigned.outcome.excluded == {3: "trustee 3 has no valid dealing"}
+    assert any("not signed" in reason for reason in unsigned.outcome.set_aside)
+    forged = copy.deepcopy(RUN.dealings[1])
+    forged["signature"] = "00" * 64  # a second, unsigned dealing "from" trustee 2
+    judged = dkg.outcome(RUN.ceremony, RUN.cards, [*RUN.dealings, forged], RUN.complaints)
+    assert judged.excluded == {} and judged.trustees == RUN.outcome.trustees
+
+    def bad_proof(index: int, signed: dict[str, Any]) -> dict[str, Any]:
+        if index != 3:
+            return signed
+        message = copy.deepcopy(signed["message"])
+        message["proof"]["s"] = message["proof"]["c"]
+        key = trustee_key("careless", 3)
+        return {"message": message, "signature": key.sign(canonical_json(message)).hex()}
+
+    careless = run_ceremony(label="careless", tamper_dealing=bad_proof)
+    assert "fails its proof" in careless.outcome.excluded[3]
+    assert careless.outcome.trustees is not None
+    assert sorted(careless.outcome.trustees.commitments) == [1, 2]
 
 
 def test_too_few_qualified_dealers_means_no_key() -> None:

@@ -108,10 +108,21 @@ def test_primitive_vectors_verify() -> None:
     assert not verify_one_of(o["tag"], _context(o), y, ct, o["values"][:-1] + [9], extra, proof)
 
 
-def _cast(case: dict[str, Any], ballot: Any, signature: str) -> tuple[str, bool]:
+def _cast(
+    case: dict[str, Any], ballot: Any, signature: str, cast: dict[str, Any] | None = None
+) -> tuple[str, bool]:
     params = PollParams.from_dict(case["poll"])
     assert params.fingerprint().hex() == case["fingerprint"]
-    context = CastContext(case["voter"], case["weight"], bytes.fromhex(case["voting_key"]), None)
+    cast = cast or {
+        "voter": case["voter"],
+        "weight": case["weight"],
+        "authorized_key": case["voting_key"],
+        "previous": None,
+    }
+    key = cast["authorized_key"]
+    context = CastContext(
+        cast["voter"], cast["weight"], bytes.fromhex(key) if key else None, cast["previous"]
+    )
     verdict, _ = check_cast(PollCheck.of(params), ballot, bytes.fromhex(signature), context)
     return verdict.check, verdict.ok
 
@@ -128,8 +139,8 @@ def test_ballot_vectors_verify_and_open() -> None:
         )
         assert verdict.ok
         vote = case["vote"]
-        if "split" in (opened or {}):
-            assert opened == {"split": {k: vote.get(k, 0) for k in params.spec.options}}
+        if "split" in vote:
+            assert opened == {"split": {k: vote["split"].get(k, 0) for k in params.spec.options}}
         else:
             assert opened == {"choices": vote.get("choices") or [vote["choice"]]}
         assert decode_hex(case["voting_key"], "key", 32)
@@ -138,7 +149,7 @@ def test_ballot_vectors_verify_and_open() -> None:
 def test_invalid_ballot_vectors_fail_their_check() -> None:
     v = _stored("ballots.json")
     for case in v["invalid"]:
-        assert _cast(v["valid"][case["case"]], case["ballot"], case["signature"]) == (
+        assert _cast(v["valid"][case["case"]], case["ballot"], case["signature"], case["cast"]) == (
             case["expect"],
             False,
         ), case["name"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from governance.archive import query
+from governance.archive import search as search_module
 from governance.archive.search import ArchiveFilter, facets, highlight, search_archive, timeline
 from governance.archive.services import public_motion
 from governance.motions import content, services
@@ -133,6 +134,40 @@ def test_translations_and_tags_are_searchable_and_reindexed(database):
         assert found(db, "preços").total == 0
 
 
+def test_a_word_finds_longer_words_titles_first_then_newest(database):
+    """Each word matches by prefix on both databases (PostgreSQL found fewer motions than
+    SQLite for common words when it matched stems only); titles holding the words first."""
+    with database.transaction() as db:
+        titled = make_published(db, code="A-1", title="Precios del café", dated="2012")
+        older = make_published(db, code="A-2", title="Otra cosa", dated="2015",
+                               body="Sobre el cafetal.")
+        newer = make_published(db, code="A-3", title="Tercera", dated="2018",
+                               body="Las CAFETERAS del salón.")
+        make_published(db, code="A-4", title="Nada que ver", dated="2016", body="Miel.")
+        page = found(db, "cafés")
+        assert [h.code for h in page.hits] == [titled.code, newer.code, older.code]
+        assert page.total == 3
+        assert page.timeline == [(2012, 1), (2015, 1), (2018, 1)]
+        in_2015 = found(db, "café", year=2015)
+        assert ([h.code for h in in_2015.hits], in_2015.total) == ([older.code], 1)
+        assert in_2015.timeline == page.timeline  # the chart shows every year of the search
+        assert [h.code for h in found(db, "cafe", kind="mandate").hits] == []
+        second = search_archive(db, ArchiveFilter(q="cafe"), "es", page=2, page_size=2)
+        assert ([h.code for h in second.hits], second.total) == ([older.code], 3)
+
+
+def test_words_are_split_where_sqlite_splits_them(database):
+    """PostgreSQL's own parser keeps "GA-2010-03" as "ga", "-2010", "-03" and a host name as
+    one word; both databases now split at punctuation."""
+    with database.transaction() as db:
+        motion = make_published(db, code="B-1", title="Referencias",
+                                body="Ver fairtrade.net, la resolución GA-2010-03 y el 3,5 %.")
+        for q in ("net", "fairtrade", "2010", "GA-2010-03", '"ga 2010 03"', "5", "resolucion"):
+            assert [h.code for h in found(db, q).hits] == [motion.code], q
+        for q in ("_", '"_"', "netx", "20100"):
+            assert found(db, q).total == 0, q
+
+
 def test_odd_queries_are_safe(database, settings):
     with database.transaction() as db:
         load_example(db, settings)
@@ -147,5 +182,22 @@ def test_query_parsing_and_highlight():
     assert terms.words == ("plantaciones", "de")
     assert terms.phrases == (("produccion", "por", "contrato"),)
     assert query.fts5_match(terms) == '"plantacion"* AND "de" AND "produccion por contrato"'
+    assert query.tsquery_text(terms) == (
+        "'plantacion':* & 'de' & ('produccion' <-> 'por' <-> 'contrato')")
+    assert query.tsquery_text(query.parse("don't a_b-c __")) == (
+        "'don':* & 't' & ('a' <-> 'b':*) & 'c'")
+    assert query.tsquery_text(query.parse("__ ¿?")) is None
     assert str(highlight("Las plantaciones & <b>", terms)) == (
         "Las <mark>plantaciones</mark> &amp; &lt;b&gt;")
+
+
+@pytest.mark.parametrize("at", [0, 150, 990, 997, 1_000, 2_500, 4_900])
+def test_the_snippet_shows_the_first_word_found_wherever_it_is(at):
+    """Snippets fold the text one window at a time; a word across two windows is found too."""
+    filler = "canción año éxito "
+    before = (filler * (at // len(filler) + 1))[:at]
+    source = before + "PLANTACIONES del sur " + "resto " * 900
+    cut = search_module.snippet(source, query.parse("plantación"))
+    assert "PLANTACIONES" in cut
+    assert cut.startswith("…") == (at > search_module.SNIPPET // 3)
+    assert len(cut) <= search_module.SNIPPET + 2
