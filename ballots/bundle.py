@@ -129,6 +129,12 @@ def bundle_zip_bytes(
         ballots_jsonl=ballots_jsonl,
         cosignatures=cosignatures,
     )
+    return deterministic_zip(files)
+
+
+def deterministic_zip(files: Mapping[str, bytes]) -> bytes:
+    """A ZIP of `files` (name → bytes) in the given order, each dated 1980-01-01 00:00, mode
+    0644, deflated: the same files always give the same bytes (and the same SHA-256)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, data in files.items():

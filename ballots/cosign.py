@@ -1,6 +1,7 @@
-"""`asamblea cosign`: a teller or auditor signs a poll's result.json with their own Ed25519
-key, offline, with nothing but this package; the signature is then uploaded to the server,
-which adds it to the bundle's cosignatures/."""
+"""`asamblea cosign`: a teller or auditor signs a poll's result.json — or the president and
+the secretary sign an assembly's minutes.json — with their own Ed25519 key, offline, with
+nothing but this package; the signature is then uploaded to the server, which adds it to the
+bundle's (or the minutes package's) cosignatures/."""
 
 from __future__ import annotations
 
@@ -11,11 +12,16 @@ from pathlib import Path
 
 from ballots import signing
 from ballots.bundle import BundleError, read_bundle
+from ballots.minutes import is_minutes, read_minutes
 
 
 def _result_bytes(path: Path) -> bytes:
+    """What to sign: a .json file as it is, a minutes package's minutes.json, or an audit
+    bundle's result.json."""
     if path.is_file() and path.suffix == ".json":
         return path.read_bytes()
+    if is_minutes(path):
+        return read_minutes(path).statement_json
     return read_bundle(path).result_json
 
 

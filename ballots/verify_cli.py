@@ -20,6 +20,7 @@ from ballots.bundle import BundleError
 from ballots.e2e.bundle import is_secret_bundle
 from ballots.e2e.ledger_check import default_workers
 from ballots.e2e.verify import verify_secret_bundle
+from ballots.minutes import is_minutes, read_minutes, verify_minutes
 from ballots.verify import Report, verify_bundle
 
 
@@ -54,10 +55,8 @@ class _Printable:
 def _print_text(path: str, report: Report, stream: TextIO) -> None:
     good, bad = _marks(stream)
     out = _Printable(stream)
-    width = max(len(check.name) for check in report.checks)
     print(f"Audit bundle: {path}", file=out)
-    for check in report.checks:
-        print(f"  {good if check.ok else bad} {check.name:<{width}}  {check.reason}", file=out)
+    _print_checks(report, out, good, bad)
     title = report.poll_title if report.poll_title is not None else "?"
     print(
         f"Poll:       {title} (id {report.poll_id if report.poll_id is not None else '?'})",
@@ -67,11 +66,35 @@ def _print_text(path: str, report: Report, stream: TextIO) -> None:
     print(f"Root:       {report.root or '?'}", file=out)
     quorum = {True: "quorum met", False: "quorum not met", None: "quorum ?"}[report.quorum_met]
     print(f"Outcome:    {report.outcome or '?'} ({quorum})", file=out)
+    _print_verdict(report, out)
+
+
+def _print_checks(report: Report, out: _Printable, good: str, bad: str) -> None:
+    width = max(len(check.name) for check in report.checks)
+    for check in report.checks:
+        print(f"  {good if check.ok else bad} {check.name:<{width}}  {check.reason}", file=out)
+
+
+def _print_verdict(report: Report, out: _Printable) -> None:
     failed = len(report.failed)
     if failed:
         print(f"INVALID: {failed} of {len(report.checks)} checks failed", file=out)
     else:
         print(f"VALID: all {len(report.checks)} checks passed", file=out)
+
+
+def _print_minutes(path: str, report: Report, stream: TextIO, as_json: bool) -> None:
+    """A minutes package's report: its checks (no poll, ledger or outcome)."""
+    out = _Printable(stream)
+    if as_json:
+        document = {"ok": report.ok, "kind": "minutes", "checks": [
+            {"name": c.name, "ok": c.ok, "reason": c.reason} for c in report.checks]}
+        print(json.dumps(document, ensure_ascii=False, indent=2), file=out)
+        return
+    good, bad = _marks(stream)
+    print(f"Minutes: {path}", file=out)
+    _print_checks(report, out, good, bad)
+    _print_verdict(report, out)
 
 
 def _print_json(report: Report, stream: TextIO) -> None:
@@ -93,9 +116,11 @@ def main(argv: list[str] | None = None) -> int:
     Returns the exit status: 0 valid, 1 invalid, 2 unreadable PATH.
     """
     parser = argparse.ArgumentParser(
-        prog="asamblea verify", description="Verify an Asamblea audit bundle offline."
+        prog="asamblea verify",
+        description="Verify an Asamblea audit bundle, or signed minutes, offline."
     )
-    parser.add_argument("path", metavar="PATH", help="bundle directory or .zip")
+    parser.add_argument("path", metavar="PATH",
+                        help="bundle or minutes package: a directory or a .zip")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument(
         "--workers",
@@ -104,6 +129,14 @@ def main(argv: list[str] | None = None) -> int:
         help="processes that check a secret poll's ballots (default: one per core)",
     )
     args = parser.parse_args(argv)
+    if is_minutes(args.path):
+        try:
+            minutes = verify_minutes(read_minutes(args.path))
+        except BundleError as exc:
+            print(f"asamblea verify: error: {exc}", file=sys.stderr)
+            return 2
+        _print_minutes(args.path, minutes, sys.stdout, args.json)
+        return 0 if minutes.ok else 1
     try:
         if is_secret_bundle(args.path):
             report = verify_secret_bundle(args.path, workers=args.workers or default_workers())

@@ -23,6 +23,12 @@ from governance.audit import views as audit_views
 from governance.auth import views as auth_views
 from governance.auth.current import authenticate
 from governance.db import Database
+from governance.elections import api as election_api
+from governance.elections import pages as election_pages
+from governance.floor import api as floor_api
+from governance.floor import pages as floor_pages
+from governance.minutes import api as minutes_api
+from governance.minutes import pages as minutes_pages
 from governance.motions import views as motion_views
 from governance.organizations import views as organization_views
 from governance.polls import api as poll_api
@@ -57,6 +63,9 @@ DOMAINS: tuple[Domain, ...] = (
     Domain("motions", (motion_views,), motion_views.api),
     Domain("archive", (archive_views,), archive_views.api),
     Domain("audit", (audit_views,), audit_views.api),
+    Domain("floor", (floor_pages,), floor_api.api),
+    Domain("elections", (election_pages,), election_api.api),
+    Domain("minutes", (minutes_pages,), minutes_api.api),
 )
 
 STATIC = Path(__file__).resolve().parent / "static"

@@ -209,6 +209,30 @@ def cmd_export_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_minutes(args: argparse.Namespace) -> int:
+    from ballots.minutes import package_zip_bytes
+    from governance import i18n
+    from governance.db import utcnow
+    from governance.minutes import services
+
+    if args.lang not in i18n.LANGUAGES:
+        raise CommandError(f"--lang must be one of {', '.join(i18n.LANGUAGES)}")
+    settings = _settings()
+    i18n.set_language(args.lang)
+    with _transaction(settings) as db:
+        minutes = services.draw_up(db, settings, args.assembly_id, args.lang, "cli", utcnow())
+        data = package_zip_bytes(services.package(db, settings, args.assembly_id))
+    out = Path(args.out or f"minutes-{args.assembly_id}.zip")
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise CommandError(f"cannot write {out}: {exc.strerror}") from None
+    print(f"Minutes of assembly {args.assembly_id} drawn up and signed (PDF SHA-256 "
+          f"{minutes.pdf_sha256}); package written to {out}")
+    print(f"Co-sign it offline: asamblea cosign {out} --key YOUR-KEY.pem --name NAME")
+    return 0
+
+
 def cmd_cosign(args: argparse.Namespace) -> int:
     from ballots import cosign
 
@@ -397,7 +421,16 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, metavar="DIR")
     export.set_defaults(run=cmd_export_audit)
 
-    cosign = sub.add_parser("cosign", help="co-sign a result.json with your own key, offline")
+    minutes = sub.add_parser("minutes", help="draw up and sign an assembly's minutes (PDF and "
+                             "HTML) and write the package to verify and co-sign")
+    minutes.add_argument("assembly_id", metavar="ASSEMBLY", type=int)
+    minutes.add_argument("--lang", default="es", help="language of the minutes (es, en, pt, fr)")
+    minutes.add_argument("--out", metavar="FILE.zip", help="where to write the package "
+                         "(default minutes-ASSEMBLY.zip)")
+    minutes.set_defaults(run=cmd_minutes)
+
+    cosign = sub.add_parser("cosign", help="co-sign a result.json, or minutes, with your own "
+                            "key, offline")
     cosign.add_argument("path", metavar="PATH", nargs="?",
                         help="result.json, or a bundle directory or .zip")
     cosign.add_argument("--key", metavar="KEY.pem", help="your Ed25519 private key (PEM)")

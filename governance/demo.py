@@ -15,6 +15,7 @@ from governance.assemblies import demo as assemblies_demo
 from governance.auth import services as auth
 from governance.auth.models import StaffUser
 from governance.db import Database
+from governance.minutes import demo as minutes_demo
 from governance.motions import demo as motions_demo
 from governance.organizations import services as registry
 from governance.organizations.models import Organization
@@ -107,6 +108,7 @@ def prepare(settings: Settings) -> list[str]:
             polls_demo.seed(db, settings)
             archive_demo.seed(db, settings)
             motions_demo.seed(db, settings)
+            minutes_demo.seed(db, settings)
     finally:
         database.dispose()
     public = keys.public_key(settings)

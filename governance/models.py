@@ -4,6 +4,9 @@ from governance.assemblies.models import Assembly, Delegate, Proxy, VotingRight
 from governance.audit.models import AuditEvent, AuditHead
 from governance.auth.models import AuthAttempt, LoginSession, StaffUser
 from governance.db import Base
+from governance.elections.models import Candidacy, Election
+from governance.floor.models import AgendaItem, FloorRules, Speaker
+from governance.minutes.models import Minutes, MinutesCosignature
 from governance.motions.models import (
     Motion,
     MotionAttachment,
@@ -22,4 +25,6 @@ __all__ = [
     "Cosignature", "Delegate", "LoginSession", "Organization", "Poll", "PollVoter",
     "ProductNetwork", "Proxy", "StaffUser", "VotingRight", "Motion", "MotionAttachment",
     "MotionLink", "MotionObjective", "MotionTag", "MotionText", "MotionTransition",
+    "AgendaItem", "FloorRules", "Speaker", "Candidacy", "Election", "Minutes",
+    "MinutesCosignature",
 ]

@@ -13,6 +13,8 @@ from starlette.testclient import TestClient
 from governance.assemblies import services as assemblies
 from governance.assemblies.models import Assembly
 from governance.db import Base, Database, utcnow
+from governance.elections import services as elections
+from governance.floor import agenda, speakers
 from governance.motions import attachments
 from governance.motions import services as motions
 from governance.polls import services as polls
@@ -49,6 +51,10 @@ class World:
     motion_id: int  # a published strategic plan with an objective and an attachment
     motion_code: str
     attachment_id: int
+    item_id: int = 0
+    speaker_id: int = 0
+    election_id: int = 0
+    candidacy_id: int = 0
     params: dict[str, Any] = field(default_factory=dict)
 
 
@@ -82,6 +88,7 @@ def make_world(database: Database, settings: Settings) -> World:
         polls.open_poll(db, foreign_poll.id, ACTOR, now)
         other_identifier = assemblies.delegate_row(db, session.assembly_id,
                                                    other.delegate_id).delegate.credential_id
+        floor = _floor(db, session.assembly_id, mine.organization_id, other.delegate_id)
         plan = make_plan(db, objectives=1)
         attachment = attachments.add_attachment(db, settings, plan.id, "anexo.pdf", MOTION_PDF,
                                                 ACTOR)
@@ -95,14 +102,29 @@ def make_world(database: Database, settings: Settings) -> World:
             closed_poll_id=closed.id, receipt=ballot.receipt,
             foreign_assembly_id=foreign.assembly_id, foreign_poll_id=foreign_poll.id,
             foreign_organization_id=foreign.delegations[0].organization_id,
-            motion_id=plan.id, motion_code=plan.code, attachment_id=attachment.id)
+            motion_id=plan.id, motion_code=plan.code, attachment_id=attachment.id,
+            **floor)
     world.params = {"assembly_id": world.assembly_id, "organization_id": world.organization_id,
                     "delegate_id": world.other_delegate_id, "proxy_id": world.proxy_id,
                     "credential_id": world.other_credential_id, "poll_id": world.open_poll_id,
                     "receipt": world.receipt, "path": "asamblea.css",
                     "motion_id": world.motion_id, "code": world.motion_code,
-                    "attachment_id": world.attachment_id, "number": 1, "language": "en"}
+                    "attachment_id": world.attachment_id, "number": 1, "language": "en",
+                    **floor}
     return world
+
+
+def _floor(db: Any, assembly_id: int, organization_id: int, delegate_id: int) -> dict[str, int]:
+    """An agenda item under way with a speaker waiting, and an election with a nomination."""
+    now = utcnow()
+    item = agenda.add_item(db, assembly_id, {"title": "Informe"}, ACTOR, now)
+    agenda.start_item(db, item.id, ACTOR, now)
+    speaker = speakers.request_floor(db, item.id, delegate_id, "speech", ACTOR, now)
+    election = elections.create_election(db, assembly_id, {"title": "Consejo", "seats": 3},
+                                         ACTOR, now)
+    candidacy = elections.nominate(db, election.id, organization_id, "Rosa", None, ACTOR, now)
+    return {"item_id": item.id, "speaker_id": speaker.id, "election_id": election.id,
+            "candidacy_id": candidacy.id}
 
 
 @dataclass

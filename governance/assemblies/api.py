@@ -9,10 +9,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from governance.assemblies import letters, schemas, services
+from governance.assemblies.assemblies import update_assembly
 from governance.assemblies.common import login_url, no_store
 from governance.audit.services import export_event
 from governance.auth.current import require, require_delegate
-from governance.auth.roles import BOARD, COMMITTEE, READERS, STEWARDS, actor
+from governance.auth.roles import BOARD, COMMITTEE, READERS, STEWARDS, Principal, actor
 from governance.db import utcnow
 from governance.web.api import (
     ID,
@@ -74,6 +75,16 @@ async def get_assembly(request: Request) -> Response:
         services.get_assembly(db, assembly_id))))
 
 
+@api.op("PATCH", BASE, "updateAssembly",
+        summary="Change an assembly's title, dates, place, time zone or rules still changeable "
+                "(the weighting is fixed once the roll is frozen)",
+        roles=BOARD, request=schemas.UPDATE_ASSEMBLY, response=schemas.ASSEMBLY,
+        errors=[404, 409], params=[ASSEMBLY_ID])
+def update(db: Session, who: Principal, body: dict[str, Any],
+           assembly_id: int) -> dict[str, Any]:
+    return services.to_dict(update_assembly(db, assembly_id, body, actor(who), utcnow()))
+
+
 @api.op("POST", BASE + "/state", "changeAssemblyState",
         summary="Move the assembly to its next state: planned, accreditation, in_session, closed",
         roles=STEWARDS, request=schemas.CHANGE_STATE, response=schemas.ASSEMBLY,
@@ -121,8 +132,8 @@ async def issue_credential(request: Request) -> Response:
     body = await read_json(request, schemas.ISSUE)
     settings, now = request.app.state.settings, utcnow()
     issued = await in_db(request, lambda db: services.issue_credential(
-        db, settings, assembly_id, body["organization_id"], body["name"], actor(principal), now),
-        write=True)
+        db, settings, assembly_id, body["organization_id"], body["name"], actor(principal), now,
+        body.get("gender")), write=True)
     return _issued(request, issued)
 
 

@@ -6,12 +6,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ballots.weights import Weighting, WeightingError
 from governance import errors
-from governance.assemblies.models import KINDS, QUORUM_MODES, STATES, Assembly
+from governance.assemblies.models import KINDS, QUORUM_MODES, STATES, Assembly, Proxy
 from governance.audit import services as audit
 from governance.audit.models import AuditEvent
 
@@ -78,7 +78,9 @@ def _percent(fields: dict[str, Any], name: str, default: int) -> int:
     return value
 
 
-def _when(value: Any, name: str, required: bool) -> datetime | None:
+def moment_of(value: Any, name: str, required: bool) -> datetime | None:
+    """A date and time with its offset (RFC 3339, as the API takes them), or InvalidInput
+    naming the field."""
     if value is None or value == "":
         if required:
             raise errors.InvalidInput("%(field)s is required.", field=name)
@@ -114,8 +116,8 @@ def clean(fields: dict[str, Any]) -> dict[str, Any]:
     except WeightingError as exc:
         raise errors.InvalidInput("The weighting is not valid: %(reason)s.", field="weighting",
                                   reason=str(exc)) from None
-    starts_at = _when(fields.get("starts_at"), "starts_at", required=True)
-    ends_at = _when(fields.get("ends_at"), "ends_at", required=False)
+    starts_at = moment_of(fields.get("starts_at"), "starts_at", required=True)
+    ends_at = moment_of(fields.get("ends_at"), "ends_at", required=False)
     if starts_at and ends_at and ends_at < starts_at:
         raise errors.InvalidInput("The assembly cannot end before it starts.", field="ends_at")
     proxy_limit = fields.get("proxy_limit", 1)
@@ -153,6 +155,48 @@ def create_assembly(db: Session, fields: dict[str, Any], actor: str, now: dateti
     audit.record(db, actor, "assembly.create", subject(assembly.id),
                  {"title": assembly.title, "weighting": assembly.weighting,
                   "proxy_limit": assembly.proxy_limit}, now=now)
+    return assembly
+
+
+# What the frozen roll depends on: the weights were computed with this scheme when it froze.
+ROLL_FIELDS = ("weighting",)
+
+
+def _most_proxies_held(db: Session, assembly_id: int) -> int:
+    counts = db.scalars(select(func.count()).select_from(Proxy)
+                        .where(Proxy.assembly_id == assembly_id, Proxy.revoked_at.is_(None))
+                        .group_by(Proxy.delegate_id))
+    return max(counts, default=0)
+
+
+def update_assembly(db: Session, assembly_id: int, fields: dict[str, Any], actor: str,
+                    now: datetime) -> Assembly:
+    """Change the fields given (title, dates, place, time zone, rules still changeable),
+    checked like a new assembly. Refused once the assembly is closed; the weighting once the
+    roll is frozen; a proxy limit below the proxies a delegate already holds."""
+    assembly = lock_assembly(db, assembly_id)
+    if assembly.state == "closed":
+        raise errors.Conflict("The assembly is closed; its details can no longer change.",
+                              code="assembly_closed")
+    current = to_dict(assembly)
+    values = clean({**current, **fields})
+    frozen = [name for name in ROLL_FIELDS if name in fields and values[name] != current[name]]
+    if frozen and assembly.roll_frozen_at is not None:
+        raise errors.Conflict("The roll is frozen, so the weighting of votes can no longer "
+                              "change: every weight in the roll was computed with it.",
+                              code="roll_frozen")
+    held = _most_proxies_held(db, assembly.id)
+    if values["proxy_limit"] < held:
+        raise errors.Conflict("A delegate already holds %(held)s proxies; the limit cannot be "
+                              "lower. Revoke proxies first.", code="proxy_limit", held=held)
+    changed = {}
+    for name, value in values.items():
+        if getattr(assembly, name) != value:
+            changed[name] = value if not isinstance(value, datetime) else value.isoformat()
+            setattr(assembly, name, value)
+    db.flush()
+    if changed:
+        audit.record(db, actor, "assembly.update", subject(assembly.id), changed, now=now)
     return assembly
 
 

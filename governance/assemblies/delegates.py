@@ -15,7 +15,7 @@ from governance import errors
 from governance.assemblies import credentials
 from governance.assemblies.assemblies import get_assembly, require_open, subject
 from governance.assemblies.credentials import IssuedCredential
-from governance.assemblies.models import Delegate, Proxy
+from governance.assemblies.models import GENDERS, Delegate, Proxy
 from governance.audit import services as audit
 from governance.organizations.models import Organization
 from governance.settings import Settings
@@ -102,8 +102,13 @@ def delegate_by_credential_id(db: Session, assembly_id: int, typed: str) -> Dele
 
 
 def issue_credential(db: Session, settings: Settings, assembly_id: int, organization_id: int,
-                     name: str, actor: str, now: datetime) -> IssuedCredential:
-    """Accredit `name` as the delegate of an organization; the credential is returned once."""
+                     name: str, actor: str, now: datetime,
+                     gender: str | None = None) -> IssuedCredential:
+    """Accredit `name` as the delegate of an organization; the credential is returned once.
+    `gender` only when the delegate states it (the list of speakers may alternate by it)."""
+    if gender is not None and gender not in GENDERS:
+        raise errors.InvalidInput("%(field)s must be one of %(allowed)s.", field="gender",
+                                  allowed=", ".join(GENDERS))
     assembly = get_assembly(db, assembly_id)
     require_open(assembly)
     organization = _organization(db, organization_id)
@@ -121,8 +126,8 @@ def issue_credential(db: Session, settings: Settings, assembly_id: int, organiza
             "proxy first.", code="proxy_given", organization=organization.name)
     identifier, credential, hashed = credentials.new_credential(db, settings)
     delegate = Delegate(assembly_id=assembly_id, organization_id=organization_id, name=name,
-                        credential_id=identifier, credential_hash=hashed, issued_at=now,
-                        issued_by=actor)
+                        gender=gender, credential_id=identifier, credential_hash=hashed,
+                        issued_at=now, issued_by=actor)
     db.add(delegate)
     try:
         db.flush()

@@ -22,6 +22,7 @@ from governance.db import Base, UTCDateTime, utcnow
 KINDS = ("ordinary", "extraordinary", "board", "platform", "other")
 STATES = ("planned", "accreditation", "in_session", "closed")
 QUORUM_MODES = ("and", "or")
+GENDERS = ("woman", "man", "other")
 
 # One active delegate per organization and assembly, and one active proxy per organization:
 # partial unique indexes keep that true under concurrent requests, on SQLite and PostgreSQL.
@@ -70,6 +71,8 @@ class Delegate(Base):
     assembly_id: Mapped[int] = mapped_column(ForeignKey("assemblies.id"), index=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Recorded only when the delegate states it: the list of speakers may alternate by it.
+    gender: Mapped[str | None] = mapped_column(String(20))
     credential_id: Mapped[str] = mapped_column(String(8), unique=True, index=True)
     credential_hash: Mapped[str] = mapped_column(String(200))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from governance import errors, i18n
 from governance.assemblies import services
-from governance.assemblies.assemblies import NEXT_STATE
+from governance.assemblies.assemblies import NEXT_STATE, update_assembly
 from governance.assemblies.models import KINDS, QUORUM_MODES
 from governance.auth.current import require
 from governance.auth.roles import BOARD, READERS, STEWARDS, actor
@@ -101,10 +101,35 @@ def _form_values(form: FormData) -> dict[str, str]:
 
 
 def _form_page(request: Request, values: dict[str, str], error: str | None,
-               status: int = 200) -> Response:
+               status: int = 200, assembly: Any = None) -> Response:
     return render(request, "assemblies/new.html", {
         "form": values, "error": error, "kinds": KINDS, "schemes": SCHEMES, "zones": ZONES,
-        "modes": QUORUM_MODES}, status_code=status)
+        "modes": QUORUM_MODES, "assembly": assembly}, status_code=status)
+
+
+def _local_input(moment: datetime | None, zone: str) -> str:
+    """A stored UTC time as a `datetime-local` value in the assembly's time zone."""
+    if moment is None:
+        return ""
+    return moment.astimezone(ZoneInfo(zone)).replace(tzinfo=None).isoformat(timespec="minutes")
+
+
+def current_values(assembly: Any) -> dict[str, str]:
+    """The edit form filled with the assembly as it is."""
+    weighting = assembly.weighting or {}
+    bands = "\n".join(f"{b['min_members']} {b['weight']}" for b in weighting.get("bands", []))
+    return {
+        "title": assembly.title, "kind": assembly.kind, "place": assembly.place,
+        "timezone": assembly.timezone,
+        "starts_at": _local_input(assembly.starts_at, assembly.timezone),
+        "ends_at": _local_input(assembly.ends_at, assembly.timezone),
+        "scheme": weighting.get("scheme", "equal"), "bands": bands,
+        "max_weight": str(weighting.get("max_weight") or ""),
+        "proxy_limit": str(assembly.proxy_limit),
+        "quorum_weight_pct": str(assembly.quorum_weight_pct),
+        "quorum_orgs_pct": str(assembly.quorum_orgs_pct), "quorum_mode": assembly.quorum_mode,
+        "self_check_in": "on" if assembly.self_check_in else "",
+    }
 
 
 async def assembly_list(request: Request) -> Response:
@@ -132,6 +157,32 @@ async def assembly_create(request: Request) -> Response:
                             status_code=303)
 
 
+async def assembly_edit(request: Request) -> Response:
+    await require(request, *BOARD)
+    assembly_id = path_int(request, "assembly_id")
+    assembly = await in_db(request, lambda db: services.get_assembly(db, assembly_id))
+    return _form_page(request, current_values(assembly), None, assembly=assembly)
+
+
+async def assembly_update(request: Request) -> Response:
+    principal = await require(request, *BOARD)
+    assembly_id = path_int(request, "assembly_id")
+    values = _form_values(await read_form(request))
+    now = utcnow()
+    assembly = await in_db(request, lambda db: services.get_assembly(db, assembly_id))
+    try:
+        fields = assembly_fields(values)
+        if assembly.roll_frozen_at is not None:
+            fields.pop("weighting")  # shown, not editable: the roll's weights depend on it
+        await in_db(request, lambda db: update_assembly(
+            db, assembly_id, fields, actor(principal), now), write=True)
+    except (errors.InvalidInput, errors.Conflict) as exc:
+        return _form_page(request, values, i18n.gettext(exc.message, **exc.params),
+                          422 if isinstance(exc, errors.InvalidInput) else 409, assembly)
+    return RedirectResponse(request.url_for("assembly_detail", assembly_id=assembly_id),
+                            status_code=303)
+
+
 async def assembly_detail(request: Request) -> Response:
     principal = await require(request, *READERS)
     assembly_id = path_int(request, "assembly_id")
@@ -143,7 +194,8 @@ async def assembly_detail(request: Request) -> Response:
 
     context = await in_db(request, load)
     next_state = NEXT_STATE.get(context["assembly"].state)
-    context.update(next_state=next_state if principal.has_role(*STEWARDS) else None)
+    context.update(next_state=next_state if principal.has_role(*STEWARDS) else None,
+                   can_edit=principal.has_role(*BOARD))
     return render(request, "assemblies/detail.html", context)
 
 
@@ -175,6 +227,10 @@ routes = [
     Route("/assemblies/new", assembly_create, methods=["POST"], name="assembly_create"),
     Route("/assemblies/{assembly_id:int}", assembly_detail, methods=["GET"],
           name="assembly_detail"),
+    Route("/assemblies/{assembly_id:int}/edit", assembly_edit, methods=["GET"],
+          name="assembly_edit"),
+    Route("/assemblies/{assembly_id:int}/edit", assembly_update, methods=["POST"],
+          name="assembly_update"),
     Route("/assemblies/{assembly_id:int}/state", assembly_state, methods=["POST"],
           name="assembly_state"),
     Route("/assemblies/{assembly_id:int}/audit", assembly_audit, methods=["GET"],

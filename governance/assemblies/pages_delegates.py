@@ -77,6 +77,7 @@ async def delegate_issue(request: Request) -> Response:
     assembly_id = path_int(request, "assembly_id")
     form = await read_form(request)
     name, raw_org = text(form, "name"), text(form, "organization_id")
+    gender = text(form, "gender") or None
     settings, now = request.app.state.settings, utcnow()
     try:
         if not raw_org.isdigit():
@@ -84,7 +85,7 @@ async def delegate_issue(request: Request) -> Response:
 
         def issue(db: Session) -> tuple[services.IssuedCredential, Any, str]:
             issued = services.issue_credential(db, settings, assembly_id, int(raw_org), name,
-                                               actor(principal), now)
+                                               actor(principal), now, gender)
             row = services.delegate_row(db, assembly_id, issued.delegate_id)
             return issued, services.get_assembly(db, assembly_id), row.organization_name
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from governance.assemblies.models import KINDS, QUORUM_MODES, STATES
+from governance.assemblies.models import GENDERS, KINDS, QUORUM_MODES, STATES
 
 Schema = dict[str, Any]
 
@@ -57,6 +57,11 @@ _ASSEMBLY_FIELDS: Schema = {
 }
 CREATE_ASSEMBLY: Schema = {"type": "object", "required": ["title", "starts_at", "weighting"],
                            "properties": _ASSEMBLY_FIELDS, "additionalProperties": False}
+UPDATE_ASSEMBLY: Schema = {
+    "type": "object", "minProperties": 1, "properties": _ASSEMBLY_FIELDS,
+    "additionalProperties": False,
+    "description": "only the fields to change; the weighting is fixed once the roll is frozen",
+}
 ASSEMBLY: Schema = {
     "type": "object",
     "required": ["id", "title", "kind", "starts_at", "state", "weighting", "proxy_limit"],
@@ -72,7 +77,9 @@ CHANGE_STATE: Schema = {"type": "object", "required": ["state"],
 
 ISSUE: Schema = {"type": "object", "required": ["organization_id", "name"],
                  "properties": {"organization_id": _ID,
-                                "name": {"type": "string", "minLength": 1, "maxLength": 200}},
+                                "name": {"type": "string", "minLength": 1, "maxLength": 200},
+                                "gender": {"type": "string", "enum": list(GENDERS),
+                                           "description": "only if the delegate states it"}},
                  "additionalProperties": False}
 ISSUED: Schema = {
     "type": "object",

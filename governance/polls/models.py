@@ -44,6 +44,9 @@ class Poll(Base):
     result_json: Mapped[str | None] = mapped_column(Text)
     result_signature: Mapped[str | None] = mapped_column(String(100))
     outcome: Mapped[str | None] = mapped_column(String(100))
+    # A board election's seat rules and candidates (ballots.elections.Election.to_dict()):
+    # sealing allocates the seats from the tally and signs them with the result.
+    election: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class PollVoter(Base):

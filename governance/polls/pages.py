@@ -19,6 +19,7 @@ from governance.assemblies import services as assemblies
 from governance.auth import roles
 from governance.auth.roles import Principal, actor
 from governance.db import utcnow
+from governance.elections.presenting import seat_sentences
 from governance.polls import motions as poll_motions
 from governance.polls import presenting, services
 from governance.results.services import sealer
@@ -40,6 +41,7 @@ def _poll_context(db: Session, poll_id: int) -> dict[str, Any]:
         "outcome": presenting.outcome(poll) if poll.outcome else None,
         "rules": presenting.rules_summary(poll),
         "label": lambda key: presenting.label(poll, key),
+        "seats": seat_sentences(result, lambda key: presenting.label(poll, key)),
     }
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from ballots import ledger, signing
 from ballots.bundle import bundle_zip_bytes
 from ballots.canonical import canonical_json
+from ballots.elections import Election
 from ballots.result import build_result, jsonl, ledger_root, roll_lines
 from ballots.tally import BallotLine, RollEntry
 from governance import errors
@@ -69,14 +70,17 @@ def sealer(settings: Settings):  # type: ignore[no-untyped-def]
         ballots = [BallotLine(entry["seq"], entry["voter"], entry)
                    for entry in map(json.loads, texts)]
         opened_at = poll.opened_at or now  # always set: only an open poll is closed
+        spec = polls.spec_of(poll)
+        election = Election.from_dict(poll.election, spec) if poll.election else None
         result = build_result(
             assembly={"id": assembly.id, "title": assembly.title},
-            spec=polls.spec_of(poll), poll_id=poll.id, poll_title=poll.title,
+            spec=spec, poll_id=poll.id, poll_title=poll.title,
             roll=roll, roll_bytes=roll_lines(roll),
             ballots=ballots,
             ledger_root_hex=ledger_root(lines),
             opened_at=polls.rfc3339(opened_at), closed_at=polls.rfc3339(now),
             signing_key_fingerprint=signing.fingerprint(key.public_key()),
+            election=election,
         )
         data = canonical_json(result)
         poll.result_json = data.decode()

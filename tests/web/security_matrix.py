@@ -20,6 +20,8 @@ STEWARDS = frozenset({"board", "committee", "admin"})
 AUDITORS = frozenset({"auditor", "admin"})
 COSIGNERS = frozenset({"auditor", "committee", "admin"})
 DELEGATE = frozenset({"delegate"})
+DELEGATE_OR_BOARD = DELEGATE | BOARD  # a delegate for itself, the chair for any delegate
+DELEGATE_OR_STEWARDS = DELEGATE | STEWARDS  # nominations: a delegate for its organization
 
 PAGES: dict[str, frozenset[str]] = {
     "home": PUBLIC,
@@ -38,6 +40,29 @@ PAGES: dict[str, frozenset[str]] = {
     "assembly_new": BOARD,
     "assembly_create": BOARD,
     "assembly_state": STEWARDS,
+    "assembly_edit": BOARD,
+    "assembly_update": BOARD,
+    "agenda_page": READERS,
+    "agenda_add": BOARD,
+    "agenda_vote": BOARD,
+    "agenda_next": BOARD,
+    "agenda_item_action": BOARD,
+    "floor_rules_save": BOARD,
+    "floor_projector": READERS,
+    "speakers_page": READERS,
+    "speakers_action": BOARD,
+    "delegate_floor": DELEGATE,
+    "delegate_floor_action": DELEGATE,
+    "elections_page": READERS,
+    "election_create": BOARD,
+    "election_page": READERS,
+    "election_action": STEWARDS,
+    "minutes_page": READERS,
+    "minutes_action": BOARD,
+    "minutes_archive": PUBLIC,
+    "minutes_public": PUBLIC,
+    "minutes_pdf": PUBLIC,
+    "minutes_html": PUBLIC,
     "delegate_list": READERS,
     "delegate_issue": COMMITTEE,
     "delegate_reissue": COMMITTEE,
@@ -117,6 +142,31 @@ API: dict[str, frozenset[str]] = {
     "getAssembly": READERS,
     "createAssembly": BOARD,
     "changeAssemblyState": STEWARDS,
+    "updateAssembly": BOARD,
+    "getAgenda": LOGGED_IN,
+    "addAgendaItem": BOARD,
+    "changeAgendaItem": BOARD,
+    "removeAgendaItem": BOARD,
+    "putAgendaToVote": BOARD,
+    "advanceAgenda": BOARD,
+    "startAgendaItem": BOARD,
+    "postponeAgendaItem": BOARD,
+    "changeFloorRules": BOARD,
+    "listSpeakers": LOGGED_IN,
+    "requestFloor": DELEGATE_OR_BOARD,
+    "withdrawSpeaker": DELEGATE_OR_BOARD,
+    "callNextSpeaker": BOARD,
+    "endSpeech": BOARD,
+    "createElection": BOARD,
+    "listElections": LOGGED_IN,
+    "getElection": LOGGED_IN,
+    "nominateCandidate": DELEGATE_OR_STEWARDS,
+    "acceptCandidacy": STEWARDS,
+    "createElectionPoll": BOARD,
+    "drawUpMinutes": BOARD,
+    "getMinutes": PUBLIC,
+    "downloadMinutes": PUBLIC,
+    "addMinutesCosignature": BOARD,
     "listDelegates": READERS,
     "issueCredential": COMMITTEE,
     "reissueCredential": COMMITTEE,
@@ -164,7 +214,9 @@ API: dict[str, frozenset[str]] = {
 
 _NAMES = {PUBLIC: "everyone", LOGGED_IN: "anyone logged in", READERS: "staff",
           COMMITTEE: "committee", BOARD: "board", STEWARDS: "board, committee",
-          AUDITORS: "auditor", COSIGNERS: "auditor, committee", DELEGATE: "delegate"}
+          AUDITORS: "auditor", COSIGNERS: "auditor, committee", DELEGATE: "delegate",
+          DELEGATE_OR_BOARD: "delegate, board",
+          DELEGATE_OR_STEWARDS: "delegate, board, committee"}
 
 
 def describe(allowed: frozenset[str]) -> str:
